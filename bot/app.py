@@ -1,0 +1,212 @@
+"""Composition root: builds the PTB Application, opens storage, wires services, handlers, jobs.
+
+`Runtime` owns the lifecycle. `legalbot run` uses PTB's `run_polling` with `setup`/`stop_work`/
+`teardown` as post_init/post_stop/post_shutdown; tests drive the same steps with `start()` and
+`stop()` around the real Application talking HTTP to a fake Bot API server.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, Defaults
+
+from bot import jobs
+from bot.config import Config
+from bot.domain.clock import Clock, SystemClock
+from bot.domain.content import Library
+from bot.domain.delivery import RecipientKind
+from bot.handlers import onboarding, study
+from bot.handlers.common import on_error
+from bot.handlers.context import CONTEXT_TYPES, App
+from bot.handlers.menu import CommandRegistry
+from bot.sender import TelegramSender
+from bot.services.access import AccessService
+from bot.services.outbox import Outbox
+from bot.services.plan import StudyCalendar, StudyPlanner
+from bot.services.registry import Services
+from bot.services.roster import RosterService
+from bot.services.study import StudyService, StudySettings
+from bot.storage.audit import AuditStore
+from bot.storage.db import Database
+from bot.storage.groups import GroupStore
+from bot.storage.outbox import OutboxStore
+from bot.storage.people import PeopleStore
+from bot.storage.study import StudyStore
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.POLL_ANSWER,
+    Update.MY_CHAT_MEMBER,
+]
+
+
+def planner_for(config: Config, library: Library) -> StudyPlanner:
+    calendar = StudyCalendar(
+        weekdays=frozenset(config.study.days),
+        skip_dates=frozenset(config.study.skip_dates),
+        pinned_on_any_day=config.study.pinned_on_any_day,
+    )
+    return StudyPlanner(library, calendar)
+
+
+def study_settings(config: Config) -> StudySettings:
+    return StudySettings(
+        push_time=config.study.push_time,
+        reminder_time=config.study.reminder_time,
+        minutes_per_item=config.study.minutes_per_item,
+        makeup_days=config.study.makeup_days,
+        minutes_per_class_hour=config.hours.minutes_per_class_hour,
+    )
+
+
+@dataclass
+class Runtime:
+    config: Config
+    library: Library
+    clock: Clock
+    app: App
+    registry: CommandRegistry
+    db: Database | None = None
+    services: Services | None = None
+    _started: bool = field(default=False, repr=False)
+
+    # --- the three lifecycle steps (also PTB's post_init / post_stop / post_shutdown) ----
+
+    async def setup(self, _app: object = None) -> None:
+        """Open the database, wire services, publish the menu, schedule jobs, resume work."""
+        config = self.config
+        self.db = db = await Database.open(config.database)
+        people, groups, audit = PeopleStore(db), GroupStore(db), AuditStore(db)
+
+        async def on_blocked(kind: RecipientKind, ref_id: int) -> None:
+            if kind is RecipientKind.PERSON:
+                await people.mark_blocked(ref_id, self.clock.now())
+            else:
+                await groups.mark_blocked(ref_id, self.clock.now())
+
+        async def on_moved(old_chat: int, new_chat: int) -> None:
+            await groups.move_chat(old_chat, new_chat)
+
+        outbox = Outbox(
+            OutboxStore(db),
+            TelegramSender(self.app.bot),
+            self.clock,
+            rate_per_second=config.outbox.rate_per_second,
+            per_chat_interval=config.outbox.per_chat_interval,
+            group_per_minute=config.outbox.group_per_minute,
+            concurrency=config.outbox.concurrency,
+            max_attempts=config.outbox.max_attempts,
+            backoff_seconds=config.outbox.backoff_seconds,
+            backoff_max_seconds=config.outbox.backoff_max_seconds,
+            on_blocked=on_blocked,
+            on_moved=on_moved,
+        )
+        access = AccessService(people, audit, self.clock, config.telegram.admin_ids)
+        study_service = StudyService(
+            self.library,
+            planner_for(config, self.library),
+            StudyStore(db),
+            people,
+            groups,
+            outbox,
+            audit,
+            self.clock,
+            study_settings(config),
+        )
+        self.services = Services(
+            clock=self.clock,
+            access=access,
+            roster=RosterService(people, audit, self.clock),
+            study=study_service,
+            outbox=outbox,
+            bot_username=self.app.bot.username,
+        )
+        self.app.bot_data.services = self.services
+        await self.registry.publish(await access.organizer_ids())
+        jobs.schedule(self.app, config.study.push_time, config.study.reminder_time, config.tz)
+        outbox.start()
+        await study_service.push_if_due(catch_up=True)
+        log.info("bot @%s ready", self.app.bot.username)
+
+    async def stop_work(self, _app: object = None) -> None:
+        if self.services is not None:
+            await self.services.outbox.stop()
+
+    async def teardown(self, _app: object = None) -> None:
+        if self.db is not None:
+            await self.db.close()
+            self.db = None
+
+    # --- manual lifecycle (tests, benchmarks) --------------------------------------------
+
+    async def start(self, poll_timeout: int | None = None) -> None:
+        await self.app.initialize()
+        await self.setup()
+        await self.app.start()
+        assert self.app.updater is not None
+        await self.app.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            timeout=self.config.telegram.poll_timeout if poll_timeout is None else poll_timeout,
+            poll_interval=0,
+        )
+        self._started = True
+
+    async def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        assert self.app.updater is not None
+        await self.app.updater.stop()
+        await self.stop_work()
+        await self.app.stop()
+        await self.app.shutdown()
+        await self.teardown()
+
+    def run(self) -> None:
+        """Block and serve (legalbot run)."""
+        self.app.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            timeout=self.config.telegram.poll_timeout,
+            drop_pending_updates=False,
+            close_loop=True,
+        )
+
+
+def build_runtime(config: Config, library: Library, clock: Clock | None = None) -> Runtime:
+    """Build the Application (not started). The token must be set; content must be loaded."""
+    clock = clock or SystemClock(config.tz)
+    tg = config.telegram
+    builder = (
+        Application.builder()
+        .token(config.token)
+        .base_url(tg.base_url)
+        .base_file_url(tg.base_file_url)
+        .defaults(Defaults(tzinfo=config.tz))
+        .context_types(CONTEXT_TYPES)
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=tg.overall_rate_per_second, group_max_rate=tg.group_per_minute
+            )
+        )
+        .get_updates_read_timeout(tg.poll_timeout + 10)
+        .pool_timeout(30)
+    )
+    if tg.proxy_url:
+        builder = builder.proxy(tg.proxy_url).get_updates_proxy(tg.proxy_url)
+    app: App = builder.build()
+    registry = CommandRegistry(app)
+    app.bot_data.commands = registry
+    onboarding.register(registry)
+    study.register(registry)
+    app.add_error_handler(on_error)
+    runtime = Runtime(config=config, library=library, clock=clock, app=app, registry=registry)
+    app.post_init = runtime.setup
+    app.post_stop = runtime.stop_work
+    app.post_shutdown = runtime.teardown
+    return runtime

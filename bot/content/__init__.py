@@ -1,0 +1,1 @@
+"""The YAML content library: loading with line numbers, validation, domain objects."""

@@ -1,0 +1,145 @@
+"""The shape of each content item (pydantic), turned into domain objects after validation."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from bot.content.articles import parse_articles, parse_citation
+from bot.domain.people import Role, parse_role
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=48)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+
+
+def _roles(values: list[str]) -> list[Role]:
+    roles = []
+    for v in values:
+        role = parse_role(str(v))
+        if role is None:
+            raise ValueError(f"不认识的角色 {v!r}（可用: {', '.join(r.value for r in Role)}）")
+        roles.append(role)
+    if not roles:
+        raise ValueError("至少要有一个角色")
+    return roles
+
+
+class _Item(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LawModel(_Item):
+    name: Text
+    short: Text
+    version: Text
+
+
+class StudyModel(_Item):
+    id: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+    law: Text
+    article: Text
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=3000)]
+    explanation: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+    case: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] | None = None
+    audience: list[str] = Field(min_length=1)
+    tags: list[Tag] = Field(min_length=1)
+    date: str | None = None
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: str) -> str:
+        parse_articles(v)
+        return v
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, v: list[str]) -> list[str]:
+        _roles(v)
+        return v
+
+    @field_validator("date")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        if v is None:
+            return None
+        m = re.fullmatch(r"(\d{2})(?:-(\d{2}))?", str(v))
+        ok = bool(m) and 1 <= int(m.group(1)) <= 12 if m else False
+        if ok and m and m.group(2):
+            days = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][int(m.group(1)) - 1]
+            ok = 1 <= int(m.group(2)) <= days
+        if not ok:
+            raise ValueError(f'日期应为 "MM-DD"（某一天）或 "MM"（整月），收到 {v!r}')
+        return str(v)
+
+
+class QuizModel(_Item):
+    id: Id
+    type: str
+    question: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)
+    ]
+    options: list[
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    ] = []
+    answer: str
+    explanation: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
+    ]
+    reference: Text
+    tags: list[Tag] = Field(min_length=1)
+    difficulty: int = Field(ge=1, le=3)
+    audience: list[str] | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, v: str) -> str:
+        if v not in ("single", "multiple", "judge"):
+            raise ValueError("题型应为 single（单选）、multiple（多选）或 judge（判断）")
+        return v
+
+    @field_validator("answer", mode="before")
+    @classmethod
+    def _answer_text(cls, v: object) -> str:
+        if isinstance(v, bool):  # YAML reads an unquoted `yes`/`true` as a boolean
+            return "对" if v else "错"
+        return str(v).strip()
+
+    @field_validator("reference")
+    @classmethod
+    def _reference(cls, v: str) -> str:
+        parse_citation(v)
+        return v
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            _roles(v)
+        return v
+
+
+class FaqModel(_Item):
+    id: Id
+    question: Text
+    alternates: list[Text] = Field(min_length=3)
+    answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    references: list[Text] = Field(min_length=1)
+    tags: list[Tag] = Field(min_length=1)
+
+    @field_validator("references")
+    @classmethod
+    def _references(cls, v: list[str]) -> list[str]:
+        for ref in v:
+            parse_citation(ref)
+        return v
+
+
+def roles_of(values: list[str] | None) -> frozenset[Role]:
+    return frozenset(Role) if values is None else frozenset(_roles(values))

@@ -1,0 +1,47 @@
+"""Small helpers shared by handler modules: who is writing, replying with payloads, errors."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ParseMode
+
+from bot import texts
+from bot.domain.messages import Payload
+from bot.domain.people import Person
+from bot.handlers.context import Ctx
+from bot.sender import NO_PREVIEW, markup
+
+log = logging.getLogger(__name__)
+
+
+async def current_person(update: Update, context: Ctx) -> Person | None:
+    user = update.effective_user
+    return None if user is None else await context.services.access.person(user.id)
+
+
+async def reply_payload(update: Update, payload: Payload) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    for part in payload:
+        await message.reply_text(
+            part.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup(part.buttons),
+            link_preview_options=NO_PREVIEW,
+        )
+
+
+async def on_error(update: object, context: Ctx) -> None:
+    """Log the failure (the token never appears: see logging setup) and apologise."""
+    log.error("error while handling an update", exc_info=context.error)
+    if isinstance(update, Update):
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(texts.ERROR_GENERIC)
+            elif update.effective_message:
+                await update.effective_message.reply_text(texts.ERROR_GENERIC)
+        except Exception:  # the error may be that Telegram is unreachable
+            log.warning("could not tell the user about the error")

@@ -1,0 +1,105 @@
+"""Domain → Telegram HTML text and keyboards. One place for formatting and Telegram's limits."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+
+from bot import texts
+from bot.domain.content import StudyItem
+from bot.domain.messages import Button, Keyboard, OutMessage, Payload
+
+MESSAGE_LIMIT = 4096  # characters after entity parsing; we measure the raw HTML (stricter)
+CALLBACK_LIMIT = 64  # bytes
+
+
+def callback(*parts: object) -> str:
+    data = ":".join(str(p) for p in parts)
+    if len(data.encode()) > CALLBACK_LIMIT:
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def split_blocks(blocks: list[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Join self-contained HTML blocks with blank lines into messages of at most `limit` chars.
+
+    Splits only between blocks; a block longer than the limit must be cut by the caller.
+    """
+    messages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            messages.append(current)
+        current = block
+    if current:
+        messages.append(current)
+    return messages
+
+
+def _quote_blocks(text: str, limit: int) -> list[str]:
+    """The article text as <blockquote> blocks, cut at line ends so each fits the limit."""
+    room = limit - len("<blockquote></blockquote>") - 20
+    blocks, current = [], ""
+    for line in (escape(x) for x in text.split("\n") if x.strip()):
+        while len(line) > room:  # one enormous line: cut it (never happens with real statutes)
+            if current:
+                blocks.append(current)
+                current = ""
+            blocks.append(line[:room])
+            line = line[room:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > room:
+            blocks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        blocks.append(current)
+    return [f"<blockquote>{b}</blockquote>" for b in blocks]
+
+
+def study_keyboard(push_day_id: int) -> Keyboard:
+    return ((Button(texts.BUTTON_STUDIED, callback=callback("st", push_day_id)),),)
+
+
+def study_message(
+    item: StudyItem, day: date, push_day_id: int, limit: int = MESSAGE_LIMIT
+) -> Payload:
+    header = texts.STUDY_HEADER.format(date=texts.short_date(day.month, day.day, day.weekday()))
+    blocks = [
+        f"{escape(header)}\n<b>{escape(item.title)}</b>\n{escape(item.citation)}",
+        *_quote_blocks(item.text, limit),
+        f"<b>{texts.STUDY_EXPLANATION}</b>\n{escape(item.explanation)}",
+    ]
+    if item.case:
+        blocks.append(f"<b>{texts.STUDY_CASE}</b>\n{escape(item.case)}")
+    parts = split_blocks(blocks, limit - len(texts.STUDY_CONTINUED) - 1)
+    keyboard = study_keyboard(push_day_id)
+    return tuple(
+        OutMessage(
+            text=(text if i == 0 else f"{texts.STUDY_CONTINUED}\n{text}"),
+            buttons=keyboard if i == len(parts) - 1 else (),
+        )
+        for i, text in enumerate(parts)
+    )
+
+
+def reminder_message(name: str) -> Payload:
+    return (
+        OutMessage(
+            text=escape(texts.REMINDER.format(name=name)),
+            buttons=((Button(texts.BUTTON_SHOW_TODAY, callback="today"),),),
+        ),
+    )
+
+
+def help_text(commands: list[tuple[str, str]], organizer_commands: list[tuple[str, str]]) -> str:
+    lines = [texts.HELP_HEADER, *(f"/{c} — {escape(d)}" for c, d in commands)]
+    if organizer_commands:
+        lines += ["", texts.HELP_ORGANIZER_HEADER]
+        lines += [f"/{c} — {escape(d)}" for c, d in organizer_commands]
+    return "\n".join(lines)

@@ -1,0 +1,77 @@
+"""The outbox's Telegram adapter: OutMessage → Bot API call, Bot API errors → domain errors."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from bot.domain.errors import (
+    ChatMoved,
+    PermanentSendError,
+    RateLimited,
+    RecipientBlocked,
+    TransientSendError,
+)
+from bot.domain.messages import Keyboard, OutMessage
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(b.label, url=b.url)
+                if b.url
+                else InlineKeyboardButton(b.label, callback_data=b.callback)
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: int, message: OutMessage) -> int:
+        try:
+            sent = await self.bot.send_message(
+                chat_id,
+                message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(message.buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except RetryAfter as e:
+            raise RateLimited(_seconds(e.retry_after)) from None
+        except Forbidden as e:
+            raise RecipientBlocked(e.message) from None
+        except ChatMigrated as e:
+            raise ChatMoved(e.new_chat_id) from None
+        except (BadRequest, InvalidToken) as e:
+            raise PermanentSendError(e.message) from None
+        except (TimedOut, NetworkError) as e:
+            raise TransientSendError(e.message) from None
+        except TelegramError as e:
+            raise TransientSendError(e.message) from None
+        return sent.message_id

@@ -1,0 +1,21 @@
+"""The services one running bot uses, gathered for handlers and jobs (built by app.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.clock import Clock
+from bot.services.access import AccessService
+from bot.services.outbox import Outbox
+from bot.services.roster import RosterService
+from bot.services.study import StudyService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    clock: Clock
+    access: AccessService
+    roster: RosterService
+    study: StudyService
+    outbox: Outbox
+    bot_username: str | None = None

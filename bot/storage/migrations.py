@@ -1,0 +1,114 @@
+"""Versioned schema migrations, applied in order at start (`PRAGMA user_version` = how many ran).
+
+Never edit a migration that has shipped; add a new one.
+"""
+
+from __future__ import annotations
+
+_V1_FOUNDATION = """
+CREATE TABLE units (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE people (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit_id INTEGER NOT NULL REFERENCES units(id),
+    role TEXT NOT NULL,
+    phone TEXT,
+    telegram_id INTEGER UNIQUE,
+    active INTEGER NOT NULL DEFAULT 1,
+    blocked_at TEXT,
+    bound_at TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX people_unit_name ON people(unit_id, name);
+CREATE TABLE bind_codes (
+    code TEXT PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    created_at TEXT NOT NULL,
+    used_at TEXT,
+    used_by INTEGER
+);
+CREATE UNIQUE INDEX bind_codes_one_open ON bind_codes(person_id) WHERE used_at IS NULL;
+CREATE TABLE study_groups (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL UNIQUE,
+    title TEXT NOT NULL,
+    track TEXT NOT NULL,
+    unit_id INTEGER REFERENCES units(id),
+    active INTEGER NOT NULL DEFAULT 1,
+    blocked_at TEXT,
+    bound_by INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT ''
+);
+"""
+
+_V2_STUDY_PUSH = """
+CREATE TABLE push_days (
+    id INTEGER PRIMARY KEY,
+    track TEXT NOT NULL,
+    day TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    cycle INTEGER NOT NULL,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    UNIQUE (track, day)
+);
+CREATE TABLE payloads (
+    id INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL UNIQUE,
+    body TEXT NOT NULL
+);
+CREATE TABLE deliveries (
+    id INTEGER PRIMARY KEY,
+    recipient_key TEXT NOT NULL,
+    recipient_kind TEXT NOT NULL,
+    ref_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload_id INTEGER NOT NULL REFERENCES payloads(id),
+    status TEXT NOT NULL DEFAULT 'pending',
+    parts_sent INTEGER NOT NULL DEFAULT 0,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    message_ids TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    sent_at TEXT,
+    UNIQUE (recipient_key, day, kind)
+);
+CREATE INDEX deliveries_due ON deliveries(status, next_attempt_at);
+CREATE INDEX deliveries_day ON deliveries(day, kind, status);
+CREATE TABLE study_records (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    item_id TEXT NOT NULL,
+    push_day TEXT NOT NULL,
+    studied_at TEXT NOT NULL,
+    studied_day TEXT NOT NULL,
+    minutes INTEGER NOT NULL,
+    late INTEGER NOT NULL DEFAULT 0,
+    via TEXT NOT NULL,
+    UNIQUE (person_id, push_day)
+);
+CREATE INDEX study_records_day ON study_records(push_day);
+CREATE TABLE job_state (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_STUDY_PUSH)
