@@ -22,6 +22,7 @@ from bot.handlers import onboarding, study
 from bot.handlers.common import on_error
 from bot.handlers.context import CONTEXT_TYPES, App
 from bot.handlers.menu import CommandRegistry
+from bot.logs import quiet_http_loggers
 from bot.sender import TelegramSender
 from bot.services.access import AccessService
 from bot.services.outbox import Outbox
@@ -181,6 +182,7 @@ class Runtime:
 def build_runtime(config: Config, library: Library, clock: Clock | None = None) -> Runtime:
     """Build the Application (not started). The token must be set; content must be loaded."""
     clock = clock or SystemClock(config.tz)
+    quiet_http_loggers()
     tg = config.telegram
     builder = (
         Application.builder()

@@ -33,7 +33,10 @@ class CliError(LegalBotError):
 
 def _config(args: argparse.Namespace) -> Config:
     path, named = config_path_from(args.config)
-    return load_config(path, required=named)
+    config = load_config(path, required=named)
+    if config.token:
+        _SECRETS.append(config.token)
+    return config
 
 
 def _library(root: Path) -> Library:
@@ -55,10 +58,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     setup_logging(config.log_level, secrets=[config.token])
     library = _library(config.content_dir)
+    from telegram.error import InvalidToken
+
     from bot.app import build_runtime  # imports PTB; keep the other commands light
 
     runtime = build_runtime(config, library)
-    runtime.run()
+    try:
+        runtime.run()
+    except InvalidToken:  # PTB's message quotes the token itself: never print it
+        raise CliError(
+            f"Telegram 拒绝了这个机器人令牌，请检查 {TOKEN_ENV} 或 telegram.token。"
+            "\n(the bot token was rejected)"
+        ) from None
     return 0
 
 
@@ -312,9 +323,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
+    except Exception:  # print the traceback, but never a secret that may be inside it
+        import traceback
+
+        print(SecretFilter(_known_secrets()).scrub(traceback.format_exc()), file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+_SECRETS: list[str] = []
 
 
 def _known_secrets() -> list[str]:
     import os
 
-    return [os.environ.get(TOKEN_ENV, "")]
+    return [os.environ.get(TOKEN_ENV, ""), *_SECRETS]

@@ -24,7 +24,9 @@ from pydantic import (
     field_validator,
 )
 
+from bot.content.yamlsrc import PlainLoader
 from bot.domain.errors import ConfigError
+from bot.validation import error_words
 
 TOKEN_ENV = "LEGALBOT_TOKEN"
 CONFIG_ENV = "LEGALBOT_CONFIG"
@@ -57,9 +59,8 @@ _WEEKDAYS = {
 
 
 def _parse_clock_time(value: Any) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads an unquoted 08:00 as the sexagesimal number 480
-        return time(value // 60, value % 60) if 0 <= value < 24 * 60 else value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f'应为 HH:MM 格式的时间，例如 "08:00"（收到 {value!r}）')
     if isinstance(value, str):
         m = re.fullmatch(r"\s*(\d{1,2})[:：](\d{2})\s*", value)
         if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
@@ -177,39 +178,11 @@ class Config(_Section):
         return self.telegram.token.get_secret_value()
 
 
-_ERROR_WORDS = {
-    "extra_forbidden": "不认识的配置项（拼写错了？）",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "float_parsing": "应为数字",
-    "float_type": "应为数字",
-    "bool_parsing": "应为 true 或 false",
-    "bool_type": "应为 true 或 false",
-    "string_type": "应为文字",
-    "date_parsing": "应为日期，例如 2026-10-01",
-    "date_from_datetime_parsing": "应为日期，例如 2026-10-01",
-    "date_type": "应为日期，例如 2026-10-01",
-    "tuple_type": "应为列表",
-    "list_type": "应为列表",
-    "model_type": "应为一组键值",
-    "greater_than_equal": "不能小于 {ge}",
-    "greater_than": "应大于 {gt}",
-    "less_than_equal": "不能大于 {le}",
-    "less_than": "应小于 {lt}",
-    "time_type": "应为 HH:MM 格式的时间",
-}
-
-
 def _format_error(err: ValidationError) -> str:
     lines = []
     for e in err.errors():
         key = ".".join(str(p) for p in e["loc"]) or "(根)"
-        msg = e["msg"]
-        if e["type"] in _ERROR_WORDS:
-            msg = _ERROR_WORDS[e["type"]].format(**e.get("ctx", {}))
-        elif msg.startswith("Value error, "):
-            msg = msg[len("Value error, ") :]
-        lines.append(f"{key}: {msg}")
+        lines.append(f"{key}: {error_words(e)}")
     return "配置错误:\n" + "\n".join(lines)
 
 
@@ -230,7 +203,7 @@ def load_config(path: Path, *, required: bool = True, env: dict[str, str] | None
     base = path.parent if path.parent != Path("") else Path(".")
     if path.exists():
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=PlainLoader)
         except (yaml.YAMLError, ValueError) as e:
             raise ConfigError(f"配置文件 {path} 不是有效的 YAML: {e}") from None
         if loaded is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import warnings
 from collections.abc import Iterable
 
 REDACTED = "***"
@@ -59,6 +60,9 @@ def quiet_http_loggers() -> None:
     # PTB's rate limiter logs every 429 it passes on as an ERROR with a traceback; the outbox
     # handles those (waits retry_after and retries), so only its own log lines matter.
     logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    # PTB 22 announces that RetryAfter.retry_after will become a timedelta; the sender
+    # already accepts both, so the notice is noise in the logs.
+    warnings.filterwarnings("ignore", message=".*retry_after.*", category=DeprecationWarning)
 
 
 def install_secret_filter(secrets: Iterable[str]) -> SecretFilter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -16,6 +17,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.domain.errors import (
     ChatMoved,
@@ -45,7 +47,10 @@ def markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     )
 
 
-def _seconds(value: int | float | timedelta) -> float:
+def _retry_after(error: RetryAfter) -> float:
+    with warnings.catch_warnings():  # PTB 22 warns that the type will become timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: int | float | timedelta = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -63,7 +68,7 @@ class TelegramSender:
                 link_preview_options=NO_PREVIEW,
             )
         except RetryAfter as e:
-            raise RateLimited(_seconds(e.retry_after)) from None
+            raise RateLimited(_retry_after(e)) from None
         except Forbidden as e:
             raise RecipientBlocked(e.message) from None
         except ChatMigrated as e:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import html
 import itertools
 import json
@@ -168,14 +169,14 @@ class FakeBotApi:
     def callback_answers(self) -> list[dict[str, Any]]:
         return [c.params for c in self.calls_to("answerCallbackQuery")]
 
-    async def wait_for(self, predicate: Callable[[], bool], timeout: float = 10.0) -> None:
+    async def wait_for(self, predicate: Callable[[], bool], within: float = 10.0) -> None:
         """Wait until `predicate()` holds (re-checked after every call the bot makes)."""
         if predicate():
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append((predicate, future))
         try:
-            await asyncio.wait_for(future, timeout)
+            await asyncio.wait_for(future, within)
         except TimeoutError:
             raise AssertionError(f"timed out waiting; last calls: {self._tail()}") from None
 
@@ -231,7 +232,11 @@ class FakeBotApi:
         """A tap on an inline button. The message defaults to the last one sent to the chat."""
         chat_id = user_id if chat_id is None else chat_id
         if message_id is None:
-            sent = [m for (c, _), m in self._messages.items() if c == chat_id and m.get("from", {}).get("id") == BOT_ID]  # noqa: E501
+            sent = [
+                m
+                for (c, _), m in self._messages.items()
+                if c == chat_id and m.get("from", {}).get("id") == BOT_ID
+            ]
             message = sent[-1] if sent else self._bot_message(chat_id, "…")
         else:
             message = self._messages.get((chat_id, message_id)) or self._bot_message(chat_id, "…")
@@ -314,13 +319,17 @@ class FakeBotApi:
                 return self._error(404, "Not Found: method not found")
             if self.latency:
                 await asyncio.sleep(self.latency)
-            result = await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+            result = (
+                await handler(params) if asyncio.iscoroutinefunction(handler) else handler(params)
+            )
             return web.json_response({"ok": True, "result": result})
         finally:
             self._notify()
 
     @staticmethod
-    def _error(code: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    def _error(
+        code: int, description: str, parameters: dict[str, Any] | None = None
+    ) -> web.Response:
         body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
         if parameters:
             body["parameters"] = parameters
@@ -601,7 +610,5 @@ if __name__ == "__main__":
     parser.add_argument("--port", type=int, default=8081)
     parser.add_argument("--token", default=FakeBotApi.token)
     args = parser.parse_args()
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args.port, args.token))
-    except KeyboardInterrupt:
-        pass

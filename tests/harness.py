@@ -15,7 +15,7 @@ import yaml
 
 from bot import jobs
 from bot.app import Runtime, build_runtime
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.content.loader import load_library
 from bot.domain.clock import ManualClock
 from bot.handlers.context import Ctx

@@ -10,7 +10,9 @@ from openpyxl import Workbook
 HEADER = ("姓名", "单位", "角色", "手机号")
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER) -> Path:
+def write_xlsx(
+    path: Path, rows: Sequence[Sequence[object]], header: Sequence[str] = HEADER
+) -> Path:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("名单")
     ws.append(list(header))

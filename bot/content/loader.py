@@ -28,6 +28,7 @@ from bot.domain.content import (
     StudyItem,
 )
 from bot.domain.errors import ContentError
+from bot.validation import error_words
 
 log = logging.getLogger(__name__)
 
@@ -77,16 +78,7 @@ def _validate(model: type[M], entry: dict[str, Any], path: Path, problems: _Prob
     except ValidationError as err:
         for e in err.errors():
             field = ".".join(str(p) for p in e["loc"]) or "-"
-            msg = str(e["msg"]).removeprefix("Value error, ")
-            if e["type"] == "missing":
-                msg = "缺少这一项"
-            elif e["type"] == "extra_forbidden":
-                msg = "不认识的字段（拼写错了？）"
-            elif e["type"] == "string_too_long":
-                msg = f"太长了（最多 {e['ctx']['max_length']} 字）"
-            elif e["type"] == "too_short":
-                msg = f"太少了（至少 {e['ctx']['min_length']} 项）"
-            problems.add(path, line, item_id, field, msg)
+            problems.add(path, line, item_id, field, error_words(e))
         return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,11 @@ import yaml
 LINE_KEY = "__line__"
 
 
-class _LineLoader(yaml.SafeLoader):
+class PlainLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (the schema decides what a date is)."""
+
+
+class _LineLoader(PlainLoader):
     """SafeLoader that records each mapping's 1-based line under LINE_KEY; no implicit dates."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -19,11 +24,26 @@ class _LineLoader(yaml.SafeLoader):
         return mapping
 
 
-# Keep "2026-10-01" and "12-04" as text: the schema decides what a date is.
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Keep "2026-10-01", "12-04" and "08:00" as text: the schema decides what a date or a time
+# is. (YAML 1.1 would read an unquoted 08:00 as the base-60 number 480.)
+_INT = re.compile(
+    r"""^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$""", re.X
+)
+_FLOAT = re.compile(
+    r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
+PlainLoader.yaml_implicit_resolvers = {}
+for _first, _resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items():
+    for _tag, _rx in _resolvers:
+        if _tag == "tag:yaml.org,2002:timestamp":
+            continue
+        if _tag == "tag:yaml.org,2002:int":
+            _rx = _INT
+        elif _tag == "tag:yaml.org,2002:float":
+            _rx = _FLOAT
+        PlainLoader.yaml_implicit_resolvers.setdefault(_first, []).append((_tag, _rx))
 
 
 class YamlProblem(Exception):

@@ -168,10 +168,10 @@ class Outbox:
         return len(self._inflight)
 
     async def wait_idle(self, within: float = 30.0) -> bool:
-        """True once nothing is in flight and nothing pending is due (tests, CLI)."""
+        """True once nothing is in flight and no row is pending, due or not (tests, CLI)."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
-            if not self._inflight and not await self.store.due(time.time(), 1):
+            if not self._inflight and await self.store.next_due_at() is None:
                 return True
             await asyncio.sleep(0.01)
         return False

@@ -53,7 +53,7 @@ async def test_wrong_reused_and_second_account(harness: Harness, tmp_path: Path)
     # an already-bound account trying a second person's code
     assert "已经绑定了其他人员" in await h.say(ZHANG, f"/start {codes['李四'].code}")
     li_code = {r.name: r for r in await h.services.roster.people.open_codes()}
-    assert "李四" in li_code  #李四's code is still open
+    assert "李四" in li_code  # 李四's code is still open
     # the same account sending its own used code again
     assert "已经绑定过了" in await h.say(ZHANG, f"/start {codes['张三'].code}")
     person = await h.services.access.person(ZHANG)
