@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import jobs
 from bot.config import Config
@@ -36,6 +37,7 @@ from bot.storage.groups import GroupStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.study import StudyStore
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -179,12 +181,32 @@ class Runtime:
         )
 
 
+def _requests(config: Config) -> tuple[BaseRequest, BaseRequest]:
+    """HTTP transports for bot calls and for getUpdates (see bot/transport.py for why aiohttp).
+
+    A SOCKS proxy needs PTB's httpx transport (aiohttp's client speaks only HTTP proxies).
+    """
+    proxy = config.telegram.proxy_url
+    pool = max(8, config.outbox.concurrency + 8)
+    poll_read = config.telegram.poll_timeout + 10.0
+    if proxy and proxy.startswith("socks"):
+        return (
+            HTTPXRequest(connection_pool_size=pool, proxy=proxy, pool_timeout=30),
+            HTTPXRequest(connection_pool_size=1, proxy=proxy, read_timeout=poll_read),
+        )
+    return (
+        AiohttpRequest(connection_pool_size=pool, proxy=proxy),
+        AiohttpRequest(connection_pool_size=1, proxy=proxy, read_timeout=poll_read),
+    )
+
+
 def build_runtime(config: Config, library: Library, clock: Clock | None = None) -> Runtime:
     """Build the Application (not started). The token must be set; content must be loaded."""
     clock = clock or SystemClock(config.tz)
     quiet_http_loggers()
     tg = config.telegram
-    builder = (
+    request, updates_request = _requests(config)
+    app: App = (
         Application.builder()
         .token(config.token)
         .base_url(tg.base_url)
@@ -196,12 +218,10 @@ def build_runtime(config: Config, library: Library, clock: Clock | None = None) 
                 overall_max_rate=tg.overall_rate_per_second, group_max_rate=tg.group_per_minute
             )
         )
-        .get_updates_read_timeout(tg.poll_timeout + 10)
-        .pool_timeout(30)
+        .request(request)
+        .get_updates_request(updates_request)
+        .build()
     )
-    if tg.proxy_url:
-        builder = builder.proxy(tg.proxy_url).get_updates_proxy(tg.proxy_url)
-    app: App = builder.build()
     registry = CommandRegistry(app)
     app.bot_data.commands = registry
     onboarding.register(registry)

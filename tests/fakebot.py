@@ -119,6 +119,8 @@ class FakeBotApi:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self._waiters: list[tuple[Callable[[], bool], asyncio.Future[None]]] = []
+        self.first_sent_at = 0.0
+        self.last_sent_at = 0.0
 
     # --- server lifecycle ----------------------------------------------------------------
 
@@ -445,6 +447,9 @@ class FakeBotApi:
     def _m_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         self.delivered[chat_id] += 1
+        now = time.time()
+        self.first_sent_at = self.first_sent_at or now
+        self.last_sent_at = now
         extra = {}
         if isinstance(params.get("reply_markup"), dict):
             extra["reply_markup"] = params["reply_markup"]
@@ -517,6 +522,7 @@ class FakeBotApi:
             "messages": sum(self.delivered.values()),
             "duplicates": sum(n - 1 for n in self.delivered.values() if n > 1),
             "per_chat_histogram": {str(k): v for k, v in per_chat.items()},
+            "first_sent_at": self.first_sent_at, "last_sent_at": self.last_sent_at,
             "violations": self.violations[:20],
         })  # fmt: skip
 
@@ -532,6 +538,7 @@ class FakeBotApi:
         self.delivered.clear()
         self.violations.clear()
         self.faults.clear()
+        self.first_sent_at = self.last_sent_at = 0.0
         return web.json_response({"ok": True})
 
 

@@ -68,12 +68,13 @@ class Statutes:
             if body is None:
                 raise KeyError(item.article)
             if refs[0].paragraph:
-                lines = [normalize(x) for x in body.split("\n") if x.strip()]
-                want = [normalize(x) for x in item.text.split("\n") if x.strip()]
-                n = len(want)
-                if not any(lines[i : i + n] == want for i in range(len(lines) - n + 1)):
-                    return "引文不是该条中连续的完整段落"
-                return None
+                paragraphs = split_paragraphs(body)
+                if refs[0].paragraph > len(paragraphs):
+                    return f"该条只有 {len(paragraphs)} 款"
+                wanted = paragraphs[refs[0].paragraph - 1]
+                if normalize(wanted) == normalize(item.text):
+                    return None
+                return _diff(wanted, item.text)
             return None if normalize(body) == normalize(item.text) else _diff(body, item.text)
         expected = ""
         for ref in refs:
@@ -89,6 +90,22 @@ class Statutes:
         if law not in self.laws:
             return None
         return all(self.article(law, ref) is not None for ref in refs)
+
+
+_ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
+
+
+def split_paragraphs(body: str) -> list[str]:
+    """The 款 of an article: each paragraph line together with the 项 lines （一）… under it."""
+    paragraphs: list[list[str]] = []
+    for line in (x.strip() for x in body.split("\n")):
+        if not line:
+            continue
+        if _ITEM.match(line) and paragraphs:
+            paragraphs[-1].append(line)
+        else:
+            paragraphs.append([line])
+    return ["\n".join(p) for p in paragraphs]
 
 
 def _diff(official: str, quoted: str) -> str:
