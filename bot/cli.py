@@ -91,6 +91,11 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     print(f"测验题 quiz: {len(library.quiz)}")
     for qtype in ("single", "multiple", "judge"):
         print(f"  {qtype}: {sum(1 for q in library.quiz if q.type.value == qtype)}")
+    if library.unlinked_quiz:
+        print(
+            f"  其中 {len(library.unlinked_quiz)} 道题的标签不对应任何学习内容"
+            "（不会作为“今天内容的配套题”出现）"
+        )
     print(f"法律咨询 faq: {len(library.faq)}")
     print(f"同义词组 synonyms: {len(library.synonyms)}")
     if args.statutes:

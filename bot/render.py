@@ -6,11 +6,16 @@ from datetime import date
 from html import escape
 
 from bot import texts
-from bot.domain.content import StudyItem
-from bot.domain.messages import Button, Keyboard, OutMessage, Payload
+from bot.domain.content import QuestionType, QuizQuestion, StudyItem
+from bot.domain.messages import Button, Keyboard, OutMessage, OutPoll, Payload
 
 MESSAGE_LIMIT = 4096  # characters after entity parsing; we measure the raw HTML (stricter)
 CALLBACK_LIMIT = 64  # bytes
+POLL_QUESTION_LIMIT = 300
+POLL_OPTION_LIMIT = 100
+POLL_OPTIONS_MAX = 12
+POLL_EXPLANATION_LIMIT = 200
+POLL_EXPLANATION_LINE_FEEDS = 2
 
 
 def callback(*parts: object) -> str:
@@ -85,6 +90,30 @@ def study_message(
             buttons=keyboard if i == len(parts) - 1 else (),
         )
         for i, text in enumerate(parts)
+    )
+
+
+def fits_poll(question: QuizQuestion, prefix: str = "") -> bool:
+    """Whether a question can go out as a native quiz poll (Bot API limits; one answer)."""
+    return (
+        question.type is not QuestionType.MULTIPLE
+        and len(prefix + question.question) <= POLL_QUESTION_LIMIT
+        and 2 <= len(question.options) <= POLL_OPTIONS_MAX
+        and all(1 <= len(o) <= POLL_OPTION_LIMIT for o in question.options)
+        and len(question.explanation) <= POLL_EXPLANATION_LIMIT
+        and question.explanation.count("\n") <= POLL_EXPLANATION_LINE_FEEDS
+    )
+
+
+def quiz_poll(question: QuizQuestion, prefix: str = "") -> OutPoll:
+    """The native quiz poll for a question that `fits_poll`."""
+    if not fits_poll(question, prefix):
+        raise ValueError(f"question {question.id} does not fit a quiz poll")
+    return OutPoll(
+        question=prefix + question.question,
+        options=question.options,
+        correct=tuple(sorted(question.answer)),
+        explanation=question.explanation,
     )
 
 

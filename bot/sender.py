@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from datetime import timedelta
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Poll
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -26,7 +26,7 @@ from bot.domain.errors import (
     RecipientBlocked,
     TransientSendError,
 )
-from bot.domain.messages import Keyboard, OutMessage
+from bot.domain.messages import Keyboard, OutPoll, Part, Sent
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -58,13 +58,15 @@ class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: int, message: OutMessage) -> int:
+    async def send(self, chat_id: int, part: Part) -> Sent:
         try:
+            if isinstance(part, OutPoll):
+                return await self._poll(chat_id, part)
             sent = await self.bot.send_message(
                 chat_id,
-                message.text,
+                part.text,
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup(message.buttons),
+                reply_markup=markup(part.buttons),
                 link_preview_options=NO_PREVIEW,
             )
         except RetryAfter as e:
@@ -79,4 +81,16 @@ class TelegramSender:
             raise TransientSendError(e.message) from None
         except TelegramError as e:
             raise TransientSendError(e.message) from None
-        return sent.message_id
+        return Sent(sent.message_id)
+
+    async def _poll(self, chat_id: int, poll: OutPoll) -> Sent:
+        sent = await self.bot.send_poll(
+            chat_id,
+            poll.question,
+            list(poll.options),
+            is_anonymous=False,
+            type=Poll.QUIZ,
+            correct_option_ids=list(poll.correct),  # type: ignore[arg-type]
+            explanation=poll.explanation,
+        )
+        return Sent(sent.message_id, sent.poll.id if sent.poll else None)

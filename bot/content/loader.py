@@ -242,11 +242,12 @@ def load_library(root: Path) -> Library:
     _check_pins(root, study, problems)
 
     quiz = []
+    unlinked = []
     for qm, path, line in quiz_raw:
-        _check_citation(qm.reference, law_names, path, line, qm.id, "reference", problems)
-        missing = [t for t in qm.tags if t not in study_tags]
-        if missing:
-            problems.add(path, line, qm.id, "tags", f"没有学习内容带这些标签: {', '.join(missing)}")
+        if qm.reference is not None:
+            _check_citation(qm.reference, law_names, path, line, qm.id, "reference", problems)
+        if not set(qm.tags) & study_tags:
+            unlinked.append(qm.id)
         built = _build_quiz(root, qm, path, line, problems)
         if built:
             quiz.append(built)
@@ -269,7 +270,12 @@ def load_library(root: Path) -> Library:
     if problems.items:
         raise ContentError(problems.items)
     return Library(
-        laws=laws, study=tuple(study), quiz=tuple(quiz), faq=tuple(faq), synonyms=synonyms
+        laws=laws,
+        study=tuple(study),
+        quiz=tuple(quiz),
+        faq=tuple(faq),
+        synonyms=synonyms,
+        unlinked_quiz=tuple(unlinked),
     )
 
 

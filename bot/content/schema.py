@@ -92,7 +92,7 @@ class QuizModel(_Item):
     explanation: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)
     ]
-    reference: Text
+    reference: Text | None = None
     tags: list[Tag] = Field(min_length=1)
     difficulty: int = Field(ge=1, le=3)
     audience: list[str] | None = None
@@ -113,8 +113,9 @@ class QuizModel(_Item):
 
     @field_validator("reference")
     @classmethod
-    def _reference(cls, v: str) -> str:
-        parse_citation(v)
+    def _reference(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_citation(v)
         return v
 
     @field_validator("audience")

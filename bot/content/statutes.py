@@ -132,7 +132,7 @@ def check_quotes(library: Library, statutes: Statutes) -> QuoteReport:
         if problem:
             mismatches.append(f"{item.source}: {item.id}: text: {problem}")
     for q in library.quiz:
-        if statutes.cites_existing(q.reference) is False:
+        if q.reference and statutes.cites_existing(q.reference) is False:
             mismatches.append(f"{q.source}: {q.id}: reference: 条文不存在 {q.reference}")
     for f in library.faq:
         for ref in f.references:

@@ -63,7 +63,7 @@ class QuizQuestion:
     options: tuple[str, ...]  # for judge: ("对", "错")
     answer: frozenset[int]  # indexes into options
     explanation: str
-    reference: str
+    reference: str | None  # 《法名》第X条; imported question banks may have none
     tags: tuple[str, ...]
     difficulty: int
     audience: frozenset[Role]
@@ -83,13 +83,17 @@ class FaqEntry:
 
 @dataclass(frozen=True, slots=True)
 class Library:
-    """Everything under content/, validated; lookups by id."""
+    """Everything under content/, validated; lookups by id.
+
+    `unlinked_quiz` lists questions whose tags match no study item (allowed — e.g. imported
+    banks — but they are never picked as "questions on today's item")."""
 
     laws: tuple[Law, ...]
     study: tuple[StudyItem, ...]
     quiz: tuple[QuizQuestion, ...]
     faq: tuple[FaqEntry, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    unlinked_quiz: tuple[str, ...] = ()
     _study_by_id: dict[str, StudyItem] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

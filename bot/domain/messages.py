@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,31 +28,62 @@ class OutMessage:
     buttons: Keyboard = ()
 
 
-Payload = tuple[OutMessage, ...]
+@dataclass(frozen=True, slots=True)
+class OutPoll:
+    """A native quiz poll (type=quiz, not anonymous), graded from poll_answer updates."""
+
+    question: str
+    options: tuple[str, ...]
+    correct: tuple[int, ...]
+    explanation: str | None = None
+
+
+Part = OutMessage | OutPoll
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What Telegram returned for a delivered part."""
+
+    message_id: int
+    poll_id: str | None = None
+
+
+Payload = tuple[Part, ...]
+
+
+def _part_to_dict(part: Part) -> dict[str, object]:
+    if isinstance(part, OutPoll):
+        return {
+            "poll": part.question, "options": list(part.options), "correct": list(part.correct),
+            "explanation": part.explanation,
+        }  # fmt: skip
+    return {
+        "text": part.text,
+        "buttons": [
+            [{"label": b.label, "callback": b.callback, "url": b.url} for b in row]
+            for row in part.buttons
+        ],
+    }
+
+
+def _part_from_dict(part: dict[str, Any]) -> Part:
+    if "poll" in part:
+        return OutPoll(part["poll"], tuple(part["options"]), tuple(part["correct"]),
+                       part.get("explanation"))  # fmt: skip
+    return OutMessage(
+        text=part["text"],
+        buttons=tuple(
+            tuple(Button(b["label"], b.get("callback"), b.get("url")) for b in row)
+            for row in part["buttons"]
+        ),
+    )
 
 
 def payload_to_json(payload: Payload) -> str:
-    parts = [
-        {
-            "text": part.text,
-            "buttons": [
-                [{"label": b.label, "callback": b.callback, "url": b.url} for b in row]
-                for row in part.buttons
-            ],
-        }
-        for part in payload
-    ]
-    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps([_part_to_dict(p) for p in payload], ensure_ascii=False,
+                      separators=(",", ":"))  # fmt: skip
 
 
 def payload_from_json(raw: str) -> Payload:
-    return tuple(
-        OutMessage(
-            text=part["text"],
-            buttons=tuple(
-                tuple(Button(b["label"], b.get("callback"), b.get("url")) for b in row)
-                for row in part["buttons"]
-            ),
-        )
-        for part in json.loads(raw)
-    )
+    return tuple(_part_from_dict(part) for part in json.loads(raw))

@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.domain.messages import Payload
+from bot.domain.messages import OutPoll, Payload
 from bot.domain.people import Person
 from bot.handlers.context import Ctx
 from bot.sender import NO_PREVIEW, markup
@@ -22,10 +22,13 @@ async def current_person(update: Update, context: Ctx) -> Person | None:
 
 
 async def reply_payload(update: Update, payload: Payload) -> None:
+    """Send a rendered payload (messages only) as the reply to this update."""
     message = update.effective_message
     if message is None:
         return
     for part in payload:
+        if isinstance(part, OutPoll):
+            raise TypeError("polls are sent through the quiz service, not as a reply")
         await message.reply_text(
             part.text,
             parse_mode=ParseMode.HTML,

@@ -30,16 +30,16 @@ from bot.domain.errors import (
     RecipientBlocked,
     TransientSendError,
 )
-from bot.domain.messages import OutMessage, Payload, payload_from_json, payload_to_json
+from bot.domain.messages import Part, Payload, Sent, payload_from_json, payload_to_json
 from bot.storage.outbox import DueDelivery, OutboxStore
 
 log = logging.getLogger(__name__)
 
 
 class Sender(Protocol):
-    """Port: delivers one message; returns its message id or raises a SendError."""
+    """Port: delivers one message or poll; returns what was sent, or raises a SendError."""
 
-    async def send(self, chat_id: int, message: OutMessage) -> int: ...
+    async def send(self, chat_id: int, part: Part) -> Sent: ...
 
 
 BlockedHook = Callable[[RecipientKind, int], Awaitable[None]]
@@ -237,7 +237,7 @@ class Outbox:
             await self._chats.wait(chat_id)
             await self._rate.wait()
             try:
-                message_id = await self.sender.send(chat_id, payload[index])
+                sent = await self.sender.send(chat_id, payload[index])
             except RateLimited as e:
                 self._chats.hold(chat_id, e.retry_after)
                 await self.store.retry_later(
@@ -262,7 +262,7 @@ class Outbox:
                 await self.store.finish(row.id, DeliveryStatus.FAILED, str(e))
                 return
             done = index + 1 == len(payload)
-            await self.store.part_sent(row.id, index + 1, message_id, done, self.clock.now())
+            await self.store.part_sent(row.id, index + 1, sent.message_id, done, self.clock.now())
 
     async def _retry(self, row: DueDelivery, error: str) -> None:
         attempts = row.attempts + 1

@@ -84,9 +84,19 @@ def test_cross_checks(library_copy: Path) -> None:
     joined = "\n".join(_problems(library_copy))
     assert "quiz/more.yaml:1: c-1: id: 编号重复（study/a-cadre.yaml:1 已使用）" in joined
     assert "quiz/more.yaml:1: c-1: reference: laws.yaml 里没有这部法律: 不存在法" in joined
-    assert "quiz/more.yaml:1: c-1: tags: 没有学习内容带这些标签: 没这个标签" in joined
     assert "quiz/more.yaml:10: q-multi: answer: 多选题至少有两个答案" in joined
     assert "study/d-pin.yaml:1: s-other: date: 12-04 已有 s-xianfa" in joined
+
+
+def test_unlinked_questions_load_but_are_listed(library_copy: Path) -> None:
+    (library_copy / "quiz" / "bank.yaml").write_text(
+        "- id: imp-1\n  type: judge\n  question: 导入的题\n  answer: 对\n  explanation: 解\n"
+        "  tags: [题库]\n  difficulty: 1\n",
+        encoding="utf-8",
+    )
+    lib = load_library(library_copy)
+    assert lib.unlinked_quiz == ("imp-1",)
+    assert [q.reference for q in lib.quiz if q.id == "imp-1"] == [None]
 
 
 def test_yaml_syntax_error_and_wrong_shape(library_copy: Path) -> None:
