@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from telegram import Update
 from telegram.ext import AIORateLimiter, Application, Defaults
@@ -19,15 +20,17 @@ from bot.config import Config
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.content import Library
 from bot.domain.delivery import RecipientKind
-from bot.handlers import onboarding, study
+from bot.handlers import onboarding, quiz, study
 from bot.handlers.common import on_error
 from bot.handlers.context import CONTEXT_TYPES, App
 from bot.handlers.menu import CommandRegistry
 from bot.logs import quiet_http_loggers
 from bot.sender import TelegramSender
 from bot.services.access import AccessService
+from bot.services.exams import ExamService
 from bot.services.outbox import Outbox
 from bot.services.plan import StudyCalendar, StudyPlanner
+from bot.services.quiz import QuizService, QuizSettings
 from bot.services.registry import Services
 from bot.services.roster import RosterService
 from bot.services.study import StudyService, StudySettings
@@ -36,6 +39,7 @@ from bot.storage.db import Database
 from bot.storage.groups import GroupStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
+from bot.storage.quiz import QuizStore
 from bot.storage.study import StudyStore
 from bot.transport import AiohttpRequest
 
@@ -96,9 +100,10 @@ class Runtime:
         async def on_moved(old_chat: int, new_chat: int) -> None:
             await groups.move_chat(old_chat, new_chat)
 
+        sender = TelegramSender(self.app.bot)
         outbox = Outbox(
             OutboxStore(db),
-            TelegramSender(self.app.bot),
+            sender,
             self.clock,
             rate_per_second=config.outbox.rate_per_second,
             per_chat_interval=config.outbox.per_chat_interval,
@@ -122,11 +127,24 @@ class Runtime:
             self.clock,
             study_settings(config),
         )
+        quiz_store = QuizStore(db)
+        quiz_service = QuizService(
+            self.library,
+            quiz_store,
+            sender,
+            self.clock,
+            QuizSettings(
+                daily_questions=config.quiz.daily_questions,
+                answer_window=timedelta(hours=config.quiz.answer_window_hours),
+            ),
+        )
         self.services = Services(
             clock=self.clock,
             access=access,
             roster=RosterService(people, audit, self.clock),
             study=study_service,
+            quiz=quiz_service,
+            exams=ExamService(self.library, quiz_service, quiz_store, people, self.clock),
             outbox=outbox,
             bot_username=self.app.bot.username,
         )
@@ -226,6 +244,7 @@ def build_runtime(config: Config, library: Library, clock: Clock | None = None) 
     app.bot_data.commands = registry
     onboarding.register(registry)
     study.register(registry)
+    quiz.register(registry)
     app.add_error_handler(on_error)
     runtime = Runtime(config=config, library=library, clock=clock, app=app, registry=registry)
     app.post_init = runtime.setup

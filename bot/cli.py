@@ -239,6 +239,35 @@ async def _roster_codes(config: Config, out: Path, given: str | None) -> int:
     return 0
 
 
+# --- quiz ---------------------------------------------------------------------------------
+
+
+def cmd_quiz_import(args: argparse.Namespace) -> int:
+    from bot.services.question_bank import import_bank
+
+    root = Path(args.content) if args.content else _config(args).content_dir
+    library = _library(root)
+    out = Path(args.out)
+    result = import_bank(
+        Path(args.file), out, library.laws, tag=args.tag, difficulty=args.difficulty
+    )
+    if not result.ok:
+        for line in result.problems:
+            print(line)
+        print(f"题库有 {len(result.problems)} 处问题，没有写出文件。", file=sys.stderr)
+        return EXIT_PROBLEMS
+    with_reference = sum(1 for q in result.questions if q.get("reference"))
+    print(f"已导入 {len(result.questions)} 道题到 {out}（{with_reference} 道有法律出处）。")
+    if out.resolve().is_relative_to(root.resolve()):
+        try:
+            load_library(root)
+        except ContentError as e:
+            print("\n".join(e.problems), file=sys.stderr)
+            return EXIT_PROBLEMS
+        print("内容库检查通过。")
+    return 0
+
+
 # --- database -----------------------------------------------------------------------------
 
 
@@ -306,6 +335,15 @@ def _parser() -> argparse.ArgumentParser:
     p = add("codes", cmd_roster_codes, "导出绑定码 (write bind codes)", roster_sub)
     p.add_argument("--out", required=True, help="输出文件 .xlsx 或 .csv")
     p.add_argument("--bot-username", help="机器人用户名（默认取配置或向 Telegram 查询）")
+
+    quiz = sub.add_parser("quiz", help="题库 (question bank)", parents=[common])
+    quiz_sub = quiz.add_subparsers(dest="quiz_command", required=True, metavar="COMMAND")
+    p = add("import", cmd_quiz_import, "导入 Excel/CSV 题库 (import a question bank)", quiz_sub)
+    p.add_argument("file", help="题库 .xlsx/.csv：题型、题干、选项A…选项F、答案、解析、出处")
+    p.add_argument("--out", required=True, help="写出的 YAML，如 content/quiz/题库.yaml")
+    p.add_argument("--tag", default="题库", help="给每道题加的标签 (默认 题库)")
+    p.add_argument("--difficulty", type=int, default=2, choices=[1, 2, 3], help="默认难度")
+    p.add_argument("--content", help="内容目录 (默认取配置中的 content_dir)")
 
     db = sub.add_parser("db", help="数据库 (database)", parents=[common])
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")

@@ -133,6 +133,11 @@ class HoursConfig(_Section):
     minutes_per_class_hour: int = Field(default=45, ge=1, le=240)
 
 
+class QuizConfig(_Section):
+    daily_questions: int = Field(default=3, ge=1, le=20)
+    answer_window_hours: float = Field(default=24, gt=0, le=24 * 30)
+
+
 class OutboxConfig(_Section):
     rate_per_second: float = Field(default=25, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
@@ -150,6 +155,7 @@ class Config(_Section):
     content_dir: Path = Path("content")
     study: StudyConfig = StudyConfig()
     hours: HoursConfig = HoursConfig()
+    quiz: QuizConfig = QuizConfig()
     outbox: OutboxConfig = OutboxConfig()
     log_level: str = "INFO"
 

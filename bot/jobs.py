@@ -32,6 +32,7 @@ async def tick(context: Ctx) -> None:
     services = context.services
     await services.study.push_if_due()
     await services.study.remind_if_due()
+    await services.exams.expire_due()
     services.outbox.wake()
 
 

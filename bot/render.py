@@ -68,7 +68,12 @@ def _quote_blocks(text: str, limit: int) -> list[str]:
 
 
 def study_keyboard(push_day_id: int) -> Keyboard:
-    return ((Button(texts.BUTTON_STUDIED, callback=callback("st", push_day_id)),),)
+    return (
+        (
+            Button(texts.BUTTON_STUDIED, callback=callback("st", push_day_id)),
+            Button(texts.BUTTON_QUIZ, callback=callback("qz", push_day_id)),
+        ),
+    )
 
 
 def study_message(
@@ -115,6 +120,59 @@ def quiz_poll(question: QuizQuestion, prefix: str = "") -> OutPoll:
         correct=tuple(sorted(question.answer)),
         explanation=question.explanation,
     )
+
+
+LETTERS = "ABCDEFGHIJKL"
+
+
+def answer_words(question: QuizQuestion, choice: frozenset[int]) -> str:
+    """'B. 乙' / 'A、C' / '对' — how a choice reads in feedback."""
+    if question.type is QuestionType.JUDGE:
+        return "、".join(question.options[i] for i in sorted(choice))
+    if len(choice) == 1:
+        (i,) = choice
+        return f"{LETTERS[i]}. {question.options[i]}"
+    return "、".join(LETTERS[i] for i in sorted(choice))
+
+
+def question_message(
+    question: QuizQuestion, ask_id: int, header: str, selection: frozenset[int] = frozenset()
+) -> OutMessage:
+    """A question as text with answer buttons (for what does not fit a poll)."""
+    lines = [f"<b>{escape(header)}</b>", escape(question.question)]
+    if question.type is not QuestionType.JUDGE:
+        lines += [f"{LETTERS[i]}. {escape(o)}" for i, o in enumerate(question.options)]
+    return OutMessage("\n".join(lines), answer_keyboard(question, ask_id, selection))
+
+
+def answer_keyboard(question: QuizQuestion, ask_id: int, selection: frozenset[int]) -> Keyboard:
+    if question.type is QuestionType.JUDGE:
+        return (
+            (Button("✔ 对", callback("qa", ask_id, 0)), Button("✘ 错", callback("qa", ask_id, 1))),
+        )
+    letters = LETTERS[: len(question.options)]
+    if question.type is QuestionType.SINGLE:
+        row = tuple(Button(c, callback("qa", ask_id, i)) for i, c in enumerate(letters))
+        return (row[:4], row[4:]) if len(row) > 4 else (row,)
+    toggles = tuple(
+        Button(("☑ " if i in selection else "☐ ") + c, callback("qt", ask_id, i))
+        for i, c in enumerate(letters)
+    )
+    rows = (toggles[:3], toggles[3:]) if len(toggles) > 3 else (toggles,)
+    return (*rows, (Button(texts.BUTTON_SUBMIT, callback("qs", ask_id)),))
+
+
+def feedback_text(question: QuizQuestion, correct: bool, with_answer: bool = True) -> str:
+    lines = [
+        texts.ANSWER_RIGHT
+        if correct
+        else texts.ANSWER_WRONG.format(answer=answer_words(question, question.answer))
+    ]
+    if with_answer:
+        lines.append(texts.ANSWER_EXPLANATION.format(text=question.explanation))
+        if question.reference:
+            lines.append(texts.ANSWER_REFERENCE.format(reference=question.reference))
+    return escape("\n".join(lines))
 
 
 def reminder_message(name: str) -> Payload:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import warnings
 from datetime import timedelta
 
@@ -26,7 +27,9 @@ from bot.domain.errors import (
     RecipientBlocked,
     TransientSendError,
 )
-from bot.domain.messages import Keyboard, OutPoll, Part, Sent
+from bot.domain.messages import Keyboard, OutMessage, OutPoll, Part, Sent
+
+log = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
@@ -82,6 +85,21 @@ class TelegramSender:
         except TelegramError as e:
             raise TransientSendError(e.message) from None
         return Sent(sent.message_id)
+
+    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> bool:
+        try:
+            await self.bot.edit_message_text(
+                message.text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup(message.buttons),
+                link_preview_options=NO_PREVIEW,
+            )
+        except TelegramError as e:  # too old, unchanged, deleted: the answer is recorded anyway
+            log.info("could not edit a message: %s", e.message)
+            return False
+        return True
 
     async def _poll(self, chat_id: int, poll: OutPoll) -> Sent:
         sent = await self.bot.send_poll(

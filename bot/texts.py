@@ -110,3 +110,70 @@ WEEKDAYS = "一二三四五六日"
 def short_date(month: int, day: int, weekday: int) -> str:
     """11月27日 周五"""
     return f"{month}月{day}日 周{WEEKDAYS[weekday]}"
+
+
+# --- quizzes --------------------------------------------------------------------------------
+COMMANDS.update(
+    {
+        "quiz": "做几道题（和今天学的内容有关）",
+        "review": "复习错题本里的题",
+        "exam": "参加考试",
+        "groupquiz": "在本群出几道题",
+        "exam_results": "查看考试结果",
+    }
+)
+BUTTON_QUIZ = "📝 做题"
+QUESTION_KIND = {"single": "单选题", "multiple": "多选题（可选多个）", "judge": "判断题"}
+QUESTION_HEADER = "📝 第 {n} 题（共 {total} 题）· {kind}"
+EXAM_HEADER = "📝 {title} · 第 {n} 题（共 {total} 题）· 剩余 {minutes} 分钟"
+POLL_PREFIX = "第{n}题/共{total}题 "
+BUTTON_SUBMIT = "✅ 提交"
+ANSWER_RIGHT = "✅ 答对了！"
+ANSWER_WRONG = "❌ 答错了。正确答案：{answer}"
+ANSWER_EXPLANATION = "💡 {text}"
+ANSWER_REFERENCE = "📖 依据：{reference}"
+ANSWER_NOTED = "已作答，下一题 👇"
+ANSWER_NOT_YOURS = "这道题是发给别人的，您答不了"
+ANSWER_ALREADY = "这道题您已经答过了"
+ANSWER_EXPIRED = "这道题已经过期了，发送 /quiz 重新做题"
+ANSWER_GONE = "这道题已失效"
+ANSWER_EMPTY = "请先选择答案，再点提交"
+ANSWER_RECORDED = "已记录"
+QUIZ_NONE = "题库里暂时没有适合您的题目。"
+QUIZ_PRIVATE_SENT = "题目已私聊发给您，请到和我的对话里作答 📝"
+ROUND_DONE = "本轮做完了：共 {total} 题，答对 {right} 题。{review}"
+ROUND_REVIEW_NOTE = "答错的题已记入错题本，过几天会再考您（发送 /review 可随时复习）。"
+ROUND_ALL_RIGHT = "全部答对，真棒！👍"
+REVIEW_NONE = "错题本是空的，没有要复习的题 👍"
+GROUPQUIZ_START = "📝 群测验：{n} 道题，大家直接点选项作答，答题会记入个人记录。"
+GROUPQUIZ_NONE = "没有适合本群的题目。"
+GROUPQUIZ_NOT_GROUP = "本群还没有登记为学习群，请先发送 /bindgroup。"
+GROUPQUIZ_UNBOUND = "{names}：您还没有绑定身份，答题记不上。请私聊我发送 /start 绑定码。"
+
+# --- exams ----------------------------------------------------------------------------------
+EXAM_LIST = "可以参加的考试："
+EXAM_NONE = "现在没有您可以参加的考试。"
+EXAM_BUTTON = "{title}（{size} 题，{minutes} 分钟）"
+EXAM_RULES = (
+    "📋 {title}\n共 {size} 题，限时 {minutes} 分钟，{pass_score} 分及格（满分 100）。\n"
+    "时间到会自动交卷。开始吧！"
+)
+EXAM_NO_ATTEMPTS = "这场考试您已经考过了（最多 {attempts} 次）。"
+EXAM_CLOSED = "这场考试现在不开放。"
+EXAM_NOT_FOR_YOU = "这场考试不面向您。"
+EXAM_IN_PROGRESS = "您正在考试中，请先答完当前的题。"
+EXAM_DONE = "📋 {title} 交卷了\n答对 {right} / {total} 题，得分 {score} 分 —— {verdict}"
+EXAM_TIMEOUT_NOTE = "（时间到，已自动交卷，没答的题算错）"
+EXAM_PASS = "及格 ✅"
+EXAM_FAIL = "不及格 ❌"
+EXAM_RESULTS_PICK = "查看哪场考试的结果？"
+EXAM_RESULTS = (
+    "📊 {title}\n应考 {audience} 人，已考 {taken} 人，及格 {passed} 人，平均分 {average}\n"
+    "未参加（{missing_count}）：{missing}"
+)
+EXAM_RESULTS_NOBODY = "无"
+EXAM_NO_EXAMS = "还没有考试。在 content/exams/ 里添加考试文件。"
+
+# --- /me additions --------------------------------------------------------------------------
+ME_QUIZ = "\n答题：{answered} 道，正确率 {accuracy}\n考试及格：{passed} 场\n错题本：{reviews} 道"
+EXAM_POLL_PREFIX = "第{n}题/共{total}题·剩{minutes}分钟 "

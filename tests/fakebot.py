@@ -168,6 +168,23 @@ class FakeBotApi:
         texts = self.texts_to(chat_id)
         return texts[-1] if texts else ""
 
+    def polls_in(self, chat_id: int) -> list[dict[str, Any]]:
+        """Polls sent to a chat, oldest first (each with its "id")."""
+        return [p for p in self.polls.values() if p["chat_id"] == chat_id]
+
+    def buttons_in(self, chat_id: int) -> list[str]:
+        """callback_data of every button the bot put in a chat (sent or edited), in order."""
+        out = []
+        for c in self.calls:
+            if (
+                c.method in ("sendMessage", "editMessageText", "editMessageReplyMarkup")
+                and _int(c.params.get("chat_id")) == chat_id
+            ):
+                markup = c.params.get("reply_markup") or {}
+                for row in markup.get("inline_keyboard", []):
+                    out += [b["callback_data"] for b in row if "callback_data" in b]
+        return out
+
     def callback_answers(self) -> list[dict[str, Any]]:
         return [c.params for c in self.calls_to("answerCallbackQuery")]
 
@@ -250,8 +267,11 @@ class FakeBotApi:
         return query_id
 
     def inject_poll_answer(self, user_id: int, poll_id: str, option_ids: list[int]) -> None:
+        options = self.polls.get(poll_id, {}).get("options", [])
+        persistent = [options[i]["persistent_id"] for i in option_ids if i < len(options)]
         self._push_update("poll_answer", {
             "poll_id": poll_id, "user": self.user(user_id), "option_ids": option_ids,
+            "option_persistent_ids": persistent,
         })  # fmt: skip
 
     def answer_for(self, query_id: str) -> dict[str, Any] | None:
@@ -474,14 +494,16 @@ class FakeBotApi:
     def _m_sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
         poll_id = f"poll{next(self._poll_ids)}"
-        options = [{"text": o["text"] if isinstance(o, dict) else str(o), "voter_count": 0}
-                   for o in params["options"]]  # fmt: skip
+        options = [{"persistent_id": f"{poll_id}-{i}", "voter_count": 0,
+                    "text": o["text"] if isinstance(o, dict) else str(o)}
+                   for i, o in enumerate(params["options"])]  # fmt: skip
         poll = {
             "id": poll_id, "question": params["question"], "options": options,
             "total_voter_count": 0, "is_closed": False,
             "is_anonymous": params.get("is_anonymous", True), "type": params.get("type", "regular"),
             "allows_multiple_answers": bool(params.get("allows_multiple_answers", False)),
             "allows_revoting": False,
+            "members_only": False,
         }  # fmt: skip
         if "correct_option_ids" in params:
             poll["correct_option_ids"] = params["correct_option_ids"]
@@ -496,7 +518,7 @@ class FakeBotApi:
             poll["is_closed"] = True
         return {"id": "stopped", "question": "q", "options": [], "total_voter_count": 0,
                 "is_closed": True, "is_anonymous": False, "type": "quiz",
-                "allows_multiple_answers": False, "allows_revoting": False}  # fmt: skip
+                "allows_multiple_answers": False, "allows_revoting": False, "members_only": False}  # fmt: skip
 
     def _m_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])

@@ -15,7 +15,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.content.articles import parse_citation
-from bot.content.schema import FaqModel, LawModel, QuizModel, StudyModel, roles_of
+from bot.content.schema import (
+    ExamModel,
+    FaqModel,
+    LawModel,
+    QuizModel,
+    StudyModel,
+    parse_local,
+    roles_of,
+)
 from bot.content.yamlsrc import LINE_KEY, YamlProblem, load_yaml
 from bot.domain.content import (
     JUDGE_OPTIONS,
@@ -28,6 +36,7 @@ from bot.domain.content import (
     StudyItem,
 )
 from bot.domain.errors import ContentError
+from bot.domain.quiz import Exam
 from bot.validation import error_words
 
 log = logging.getLogger(__name__)
@@ -267,6 +276,7 @@ def load_library(root: Path) -> Library:
                 source=_where(root, path, line),
             )
         )
+    exams = _load_exams(root, quiz, laws, problems)
     if problems.items:
         raise ContentError(problems.items)
     return Library(
@@ -276,6 +286,7 @@ def load_library(root: Path) -> Library:
         faq=tuple(faq),
         synonyms=synonyms,
         unlinked_quiz=tuple(unlinked),
+        exams=exams,
     )
 
 
@@ -309,3 +320,49 @@ def _check_pins(root: Path, study: list[StudyItem], problems: _Problems) -> None
                 "date",
                 f"{month:02d}-{day:02d} 已有 {items[0].id} 固定在这一天（每条学习线每天只能固定一条）",
             )
+
+
+def _load_exams(
+    root: Path, quiz: list[QuizQuestion], laws: tuple[Law, ...], problems: _Problems
+) -> tuple[Exam, ...]:
+    full_names = {law.short: law.name for law in laws} | {law.name: law.name for law in laws}
+    exams = []
+    seen: set[str] = set()
+    for m, path, line in _load_kind(root, "exams", ExamModel, problems):
+        if m.id in seen:
+            problems.add(path, line, m.id, "id", "考试编号重复")
+        seen.add(m.id)
+        counts = tuple((QuestionType(k), n) for k, n in sorted(m.questions.items()) if n)
+        audience = roles_of(m.audience)
+        cited = frozenset(full_names.get(name, name) for name in m.laws)
+        for name in cited - set(full_names.values()):
+            problems.add(path, line, m.id, "laws", f"laws.yaml 里没有这部法律: {name}")
+        exam = Exam(
+            id=m.id,
+            title=m.title,
+            counts=counts,
+            tags=frozenset(m.tags),
+            laws=cited,
+            time_limit_minutes=m.time_limit_minutes,
+            pass_score=m.pass_score,
+            audience=audience,
+            units=frozenset(m.units),
+            opens=parse_local(m.opens) if m.opens else None,
+            closes=parse_local(m.closes) if m.closes else None,
+            attempts=m.attempts,
+            source=_where(root, path, line),
+        )
+        for qtype, wanted in counts:
+            pool = [q for q in quiz if q.type is qtype and exam.admits(q) and q.audience & audience]
+            if len(pool) < wanted:
+                problems.add(
+                    path,
+                    line,
+                    m.id,
+                    "questions",
+                    f"{qtype.value} 只有 {len(pool)} 道符合条件的题，不够 {wanted} 道",
+                )
+        if exam.opens and exam.closes and exam.closes <= exam.opens:
+            problems.add(path, line, m.id, "closes", "结束时间应晚于开始时间")
+        exams.append(exam)
+    return tuple(exams)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -144,3 +145,52 @@ class FaqModel(_Item):
 
 def roles_of(values: list[str] | None) -> frozenset[Role]:
     return frozenset(Role) if values is None else frozenset(_roles(values))
+
+
+class ExamModel(_Item):
+    id: Id
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
+    questions: dict[str, int]
+    tags: list[Tag] = []
+    laws: list[Text] = []
+    time_limit_minutes: int = Field(ge=1, le=600)
+    pass_score: int = Field(default=60, ge=1, le=100)
+    audience: list[str] | None = None
+    units: list[Text] = []
+    opens: str | None = None
+    closes: str | None = None
+    attempts: int = Field(default=1, ge=1, le=20)
+
+    @field_validator("questions")
+    @classmethod
+    def _questions(cls, v: dict[str, int]) -> dict[str, int]:
+        for kind, count in v.items():
+            if kind not in ("single", "multiple", "judge"):
+                raise ValueError(f"题型 {kind!r} 不认识（single、multiple、judge）")
+            if not 0 <= count <= 200:
+                raise ValueError("每种题型 0–200 道")
+        if sum(v.values()) < 1:
+            raise ValueError("至少要有 1 道题")
+        return v
+
+    @field_validator("opens", "closes")
+    @classmethod
+    def _when(cls, v: str | None) -> str | None:
+        if v is not None:
+            parse_local(v)
+        return v
+
+    @field_validator("audience")
+    @classmethod
+    def _audience(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None:
+            _roles(v)
+        return v
+
+
+def parse_local(text: str) -> datetime:
+    """'2026-12-01 08:00' (local wall time) → naive datetime; ValueError when malformed."""
+    try:
+        return datetime.strptime(str(text).strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise ValueError(f'时间应写成 "2026-12-01 08:00"，收到 {text!r}') from None

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.domain.people import Role, Track
+
+if TYPE_CHECKING:
+    from bot.domain.quiz import Exam
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +98,19 @@ class Library:
     faq: tuple[FaqEntry, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
     unlinked_quiz: tuple[str, ...] = ()
+    exams: tuple[Exam, ...] = ()
     _study_by_id: dict[str, StudyItem] = field(default_factory=dict, repr=False, compare=False)
+    _quiz_by_id: dict[str, QuizQuestion] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._study_by_id.update({item.id: item for item in self.study})
+        self._quiz_by_id.update({q.id: q for q in self.quiz})
 
     def study_item(self, item_id: str) -> StudyItem | None:
         return self._study_by_id.get(item_id)
+
+    def question(self, question_id: str) -> QuizQuestion | None:
+        return self._quiz_by_id.get(question_id)
 
     def study_for(self, track: Track) -> tuple[StudyItem, ...]:
         return tuple(item for item in self.study if track in item.tracks)

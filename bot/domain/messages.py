@@ -55,9 +55,11 @@ Payload = tuple[Part, ...]
 def _part_to_dict(part: Part) -> dict[str, object]:
     if isinstance(part, OutPoll):
         return {
-            "poll": part.question, "options": list(part.options), "correct": list(part.correct),
+            "poll": part.question,
+            "options": list(part.options),
+            "correct": list(part.correct),
             "explanation": part.explanation,
-        }  # fmt: skip
+        }
     return {
         "text": part.text,
         "buttons": [
@@ -69,8 +71,9 @@ def _part_to_dict(part: Part) -> dict[str, object]:
 
 def _part_from_dict(part: dict[str, Any]) -> Part:
     if "poll" in part:
-        return OutPoll(part["poll"], tuple(part["options"]), tuple(part["correct"]),
-                       part.get("explanation"))  # fmt: skip
+        return OutPoll(
+            part["poll"], tuple(part["options"]), tuple(part["correct"]), part.get("explanation")
+        )
     return OutMessage(
         text=part["text"],
         buttons=tuple(
@@ -81,8 +84,9 @@ def _part_from_dict(part: dict[str, Any]) -> Part:
 
 
 def payload_to_json(payload: Payload) -> str:
-    return json.dumps([_part_to_dict(p) for p in payload], ensure_ascii=False,
-                      separators=(",", ":"))  # fmt: skip
+    return json.dumps(
+        [_part_to_dict(p) for p in payload], ensure_ascii=False, separators=(",", ":")
+    )
 
 
 def payload_from_json(raw: str) -> Payload:

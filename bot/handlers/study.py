@@ -82,6 +82,7 @@ async def me(update: Update, context: Ctx) -> None:
         await message.reply_text(texts.NOT_BOUND)
         return
     record = await context.services.study.my_record(person)
+    quiz_stats, reviews = await context.services.quiz.stats(person)
     last = texts.ME_NEVER
     if record.last_studied_at:
         local = record.last_studied_at.astimezone(context.services.clock.tz)
@@ -95,6 +96,12 @@ async def me(update: Update, context: Ctx) -> None:
             minutes=record.year_minutes,
             hours=record.class_hours,
             last=last,
+        )
+        + texts.ME_QUIZ.format(
+            answered=quiz_stats.answered,
+            accuracy=f"{quiz_stats.accuracy:.0%}" if quiz_stats.answered else "—",
+            passed=quiz_stats.exams_passed,
+            reviews=reviews,
         )
     )
 

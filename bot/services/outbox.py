@@ -30,7 +30,7 @@ from bot.domain.errors import (
     RecipientBlocked,
     TransientSendError,
 )
-from bot.domain.messages import Part, Payload, Sent, payload_from_json, payload_to_json
+from bot.domain.messages import OutMessage, Part, Payload, Sent, payload_from_json, payload_to_json
 from bot.storage.outbox import DueDelivery, OutboxStore
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,10 @@ class Sender(Protocol):
     """Port: delivers one message or poll; returns what was sent, or raises a SendError."""
 
     async def send(self, chat_id: int, part: Part) -> Sent: ...
+
+    async def edit(self, chat_id: int, message_id: int, message: OutMessage) -> bool:
+        """Replace a sent message's text and buttons; False if Telegram refused."""
+        ...
 
 
 BlockedHook = Callable[[RecipientKind, int], Awaitable[None]]

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from bot.domain.clock import Clock
 from bot.services.access import AccessService
+from bot.services.exams import ExamService
 from bot.services.outbox import Outbox
+from bot.services.quiz import QuizService
 from bot.services.roster import RosterService
 from bot.services.study import StudyService
 
@@ -17,5 +19,7 @@ class Services:
     access: AccessService
     roster: RosterService
     study: StudyService
+    quiz: QuizService
+    exams: ExamService
     outbox: Outbox
     bot_username: str | None = None

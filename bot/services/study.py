@@ -330,7 +330,20 @@ class StudyService:
         blocked = await self.people.blocked_names()
         return PushStatus(day, counts, studied, blocked)
 
+    async def item_of_push_day(self, push_day_id: int) -> StudyItem | None:
+        push_day = await self.store.push_day_by_id(push_day_id)
+        return None if push_day is None else self.item(push_day.item_id)
+
+    async def latest_item(self, person: Person) -> StudyItem | None:
+        """The item of the person's track most recently pushed (the quiz's topic)."""
+        push_day = await self.store.latest_push_day(person.track, self.today())
+        return None if push_day is None else self.item(push_day.item_id)
+
     # --- study groups --------------------------------------------------------------------
+
+    async def group_of(self, chat_id: int) -> StudyGroup | None:
+        group = await self.groups.by_chat(chat_id)
+        return group if group is not None and group.active else None
 
     async def find_unit(self, name: str) -> Unit | None:
         return await self.people.unit_by_name(name)

@@ -111,4 +111,66 @@ CREATE TABLE job_state (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_STUDY_PUSH)
+_V3_QUIZ = """
+CREATE TABLE sittings (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    kind TEXT NOT NULL,
+    exam_id TEXT,
+    chat_id INTEGER NOT NULL,
+    question_ids TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0,
+    started_at TEXT NOT NULL,
+    deadline TEXT,
+    finished_at TEXT,
+    score INTEGER,
+    passed INTEGER
+);
+CREATE INDEX sittings_person ON sittings(person_id, kind, exam_id);
+CREATE INDEX sittings_open ON sittings(finished_at, deadline);
+CREATE TABLE quiz_asks (
+    id INTEGER PRIMARY KEY,
+    question_id TEXT NOT NULL,
+    context TEXT NOT NULL,
+    chat_id INTEGER NOT NULL,
+    person_id INTEGER REFERENCES people(id),
+    sitting_id INTEGER REFERENCES sittings(id),
+    message_id INTEGER,
+    poll_id TEXT UNIQUE,
+    selection TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX quiz_asks_sitting ON quiz_asks(sitting_id);
+CREATE TABLE quiz_answers (
+    id INTEGER PRIMARY KEY,
+    ask_id INTEGER NOT NULL REFERENCES quiz_asks(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    question_id TEXT NOT NULL,
+    context TEXT NOT NULL,
+    choice TEXT NOT NULL,
+    correct INTEGER NOT NULL,
+    answered_at TEXT NOT NULL,
+    answered_day TEXT NOT NULL,
+    UNIQUE (ask_id, person_id)
+);
+CREATE INDEX quiz_answers_person ON quiz_answers(person_id, question_id);
+CREATE INDEX quiz_answers_day ON quiz_answers(answered_day);
+CREATE TABLE review_queue (
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    question_id TEXT NOT NULL,
+    box INTEGER NOT NULL,
+    due_day TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (person_id, question_id)
+);
+CREATE INDEX review_due ON review_queue(person_id, due_day);
+CREATE TABLE exams (
+    id TEXT PRIMARY KEY,
+    spec TEXT NOT NULL,
+    created_by INTEGER,
+    created_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_STUDY_PUSH, _V3_QUIZ)

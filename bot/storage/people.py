@@ -243,3 +243,10 @@ class PeopleStore:
             (limit,),
         )
         return [f"{r[0]}（{r[1]}）" for r in rows]
+
+    async def active_people(self) -> list[Person]:
+        rows = await self.db.fetchall(
+            f"SELECT {_PERSON_COLUMNS} FROM people p JOIN units u ON u.id = p.unit_id"
+            " WHERE p.active = 1 ORDER BY u.name, p.id"
+        )
+        return [_person(r) for r in rows]

@@ -63,7 +63,7 @@ def test_config_from_environment_variable(tmp_path: Path) -> None:
 def test_check_content_ok_and_broken(tmp_path: Path) -> None:
     ok = run("check-content", str(FIXTURE_CONTENT), cwd=tmp_path)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "学习内容 study: 7" in ok.stdout and "测验题 quiz: 2" in ok.stdout
+    assert "学习内容 study: 7" in ok.stdout and "测验题 quiz: 4" in ok.stdout
     broken = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, broken)
     quiz = broken / "quiz" / "q.yaml"
@@ -96,9 +96,33 @@ def test_roster_import_codes_and_plan(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "command",
     [["run"], ["check-content"], ["plan"], ["roster", "import"], ["roster", "codes"],
-     ["db", "migrate"]],
+     ["db", "migrate"], ["quiz", "import"]],
 )  # fmt: skip
 def test_every_subcommand_has_help_and_config(command: list[str], tmp_path: Path) -> None:
     result = run(*command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "--config" in result.stdout
+
+
+def test_quiz_import_writes_a_loadable_file(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    bank = write_xlsx(
+        tmp_path / "题库.xlsx",
+        [("单选", "村委会每届任期几年？", "三年", "五年", "", "B", "", "《村民委员会组织法》第11条"),
+         ("判断", "调解不收费。", "", "", "", "对", "人民调解不收费。", "")],
+        ("题型", "题干", "选项A", "选项B", "选项C", "答案", "解析", "出处"),
+    )  # fmt: skip
+    out = content / "quiz" / "bank.yaml"
+    ok = run(
+        "quiz", "import", str(bank), "--out", str(out), "--content", str(content), cwd=tmp_path
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert "已导入 2 道题" in ok.stdout and "内容库检查通过" in ok.stdout
+    assert "村委会每届任期几年" in out.read_text(encoding="utf-8")
+    broken = write_xlsx(tmp_path / "坏.xlsx", [("单选", "题？", "甲", "乙", "E")],
+                        ("题型", "题干", "选项A", "选项B", "答案"))  # fmt: skip
+    bad = run("quiz", "import", str(broken), "--out", str(tmp_path / "x.yaml"),
+              "--content", str(content), cwd=tmp_path)  # fmt: skip
+    assert bad.returncode == 1 and "第 2 行" in bad.stdout
+    assert not (tmp_path / "x.yaml").exists()

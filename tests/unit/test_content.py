@@ -32,7 +32,7 @@ def test_fixture_library_loads_as_domain_objects() -> None:
         and (pinned.pin.month, pinned.pin.day) == (12, 4)
     )
     assert pinned.tracks == frozenset(Track)
-    q1, q2 = lib.quiz
+    q1, q2, *_ = lib.quiz
     assert q1.type is QuestionType.SINGLE and q1.answer == frozenset({1})
     assert q2.options == ("对", "错") and q2.answer == frozenset({1})
     assert q2.audience == frozenset(Role)
@@ -52,6 +52,7 @@ def test_every_problem_is_located(library_copy: Path) -> None:
     text = text.replace("explanation: 测试解释三。", "explanation: " + "很长" * 101)  # c-3
     study.write_text(text, encoding="utf-8")
     quiz = library_copy / "quiz" / "q.yaml"
+    appended_at = len(quiz.read_text(encoding="utf-8").splitlines()) + 1
     quiz.write_text(
         quiz.read_text(encoding="utf-8").replace("answer: B", "answer: D")
         + "- id: c-1\n  type: judge\n  question: 重复编号\n  answer: 对\n  explanation: x\n"
@@ -63,7 +64,7 @@ def test_every_problem_is_located(library_copy: Path) -> None:
     assert "study/a-cadre.yaml:9: c-2: article: 条文号格式不对" in joined
     assert "study/a-cadre.yaml:18: c-3: explanation: 太长了（最多 200 字）" in joined
     assert "quiz/q.yaml:1: q-1: answer: 答案应是 A–C 中的字母" in joined
-    assert "quiz/q.yaml:18: c-1: difficulty: 不能大于 3" in joined
+    assert f"quiz/q.yaml:{appended_at}: c-1: difficulty: 不能大于 3" in joined
     assert len(problems) >= 4
 
 
