@@ -43,7 +43,11 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=BaseModel)
 LETTERS = "ABCDEFGHIJKL"
-SYNONYMS_FILE = "synonyms.yaml"
+SYNONYMS_GLOB = "synonyms*.yaml"
+
+
+def _is_synonyms(path: Path) -> bool:
+    return path.match(SYNONYMS_GLOB)
 
 
 class _Problems:
@@ -200,21 +204,20 @@ def _load_laws(root: Path, problems: _Problems) -> tuple[Law, ...]:
 
 
 def _load_synonyms(root: Path, problems: _Problems) -> tuple[tuple[str, ...], ...]:
-    path = root / "faq" / SYNONYMS_FILE
-    if not path.exists():
-        return ()
-    try:
-        data = load_yaml(path)
-    except YamlProblem as e:
-        problems.add(path, e.line, None, "-", e.reason)
-        return ()
+    """All groups from faq/synonyms*.yaml, in file order (first word: the legal term)."""
     groups = []
-    for i, group in enumerate(data or [], start=1):
-        words = [str(w).strip() for w in group] if isinstance(group, list) else []
-        if len(words) < 2 or any(not w for w in words):
-            problems.add(path, 1, None, f"第{i}组", "每组至少两个词，且不能为空")
+    for path in sorted((root / "faq").glob(SYNONYMS_GLOB)):
+        try:
+            data = load_yaml(path)
+        except YamlProblem as e:
+            problems.add(path, e.line, None, "-", e.reason)
             continue
-        groups.append(tuple(words))
+        for i, group in enumerate(data or [], start=1):
+            words = [str(w).strip() for w in group] if isinstance(group, list) else []
+            if len(words) < 2 or any(not w for w in words):
+                problems.add(path, 1, None, f"第{i}组", "每组至少两个词，且不能为空")
+                continue
+            groups.append(tuple(words))
     return tuple(groups)
 
 
@@ -227,7 +230,7 @@ def load_library(root: Path) -> Library:
     law_names = {law.name for law in laws}
     study_raw = _load_kind(root, "study", StudyModel, problems)
     quiz_raw = _load_kind(root, "quiz", QuizModel, problems)
-    faq_raw = _load_kind(root, "faq", FaqModel, problems, skip=lambda p: p.name == SYNONYMS_FILE)
+    faq_raw = _load_kind(root, "faq", FaqModel, problems, skip=_is_synonyms)
     synonyms = _load_synonyms(root, problems)
 
     seen: dict[str, str] = {}
@@ -273,6 +276,7 @@ def load_library(root: Path) -> Library:
                 answer=fm.answer,
                 references=tuple(fm.references),
                 tags=tuple(fm.tags),
+                keywords=tuple(fm.keywords),
                 source=_where(root, path, line),
             )
         )

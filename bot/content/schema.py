@@ -134,6 +134,7 @@ class FaqModel(_Item):
     answer: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     references: list[Text] = Field(min_length=1)
     tags: list[Tag] = Field(min_length=1)
+    keywords: list[Tag] = []
 
     @field_validator("references")
     @classmethod

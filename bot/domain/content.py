@@ -83,6 +83,7 @@ class FaqEntry:
     references: tuple[str, ...]
     tags: tuple[str, ...]
     source: str
+    keywords: tuple[str, ...] = ()  # everyday words people use about this matter
 
 
 @dataclass(frozen=True, slots=True)
