@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.content import Library
 from bot.domain.delivery import RecipientKind
-from bot.handlers import onboarding, quiz, study
+from bot.handlers import attendance, onboarding, quiz, sessions, study
 from bot.handlers.common import on_error
 from bot.handlers.context import CONTEXT_TYPES, App
 from bot.handlers.menu import CommandRegistry
@@ -34,6 +34,7 @@ from bot.services.quiz import QuizService, QuizSettings
 from bot.services.registry import Services
 from bot.services.roster import RosterService
 from bot.services.study import StudyService, StudySettings
+from bot.services.training import TrainingService, TrainingSettings
 from bot.storage.audit import AuditStore
 from bot.storage.db import Database
 from bot.storage.groups import GroupStore
@@ -41,6 +42,7 @@ from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.quiz import QuizStore
 from bot.storage.study import StudyStore
+from bot.storage.training import TrainingStore
 from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
@@ -145,6 +147,7 @@ class Runtime:
             study=study_service,
             quiz=quiz_service,
             exams=ExamService(self.library, quiz_service, quiz_store, people, self.clock),
+            training=self._training(db, people, outbox, audit),
             outbox=outbox,
             bot_username=self.app.bot.username,
         )
@@ -154,6 +157,32 @@ class Runtime:
         outbox.start()
         await study_service.push_if_due(catch_up=True)
         log.info("bot @%s ready", self.app.bot.username)
+
+    def _training(
+        self, db: Database, people: PeopleStore, outbox: Outbox, audit: AuditStore
+    ) -> TrainingService:
+        t = self.config.training
+        service = TrainingService(
+            TrainingStore(db),
+            people,
+            StudyStore(db),
+            outbox,
+            audit,
+            self.clock,
+            TrainingSettings(
+                kinds=t.kinds,
+                before=timedelta(minutes=t.checkin_before_minutes),
+                after=timedelta(minutes=t.checkin_after_minutes),
+                grace=timedelta(minutes=t.late_grace_minutes),
+                late_credit=t.late_credit,
+                reminder_lead=timedelta(minutes=t.reminder_lead_minutes),
+                code_attempts=t.code_attempts,
+                code_window=timedelta(minutes=t.code_attempt_window_minutes),
+                minutes_per_class_hour=self.config.hours.minutes_per_class_hour,
+            ),
+        )
+        service.bot_username = self.app.bot.username or ""
+        return service
 
     async def stop_work(self, _app: object = None) -> None:
         if self.services is not None:
@@ -245,6 +274,8 @@ def build_runtime(config: Config, library: Library, clock: Clock | None = None) 
     onboarding.register(registry)
     study.register(registry)
     quiz.register(registry)
+    sessions.register(registry)
+    attendance.register(registry)
     app.add_error_handler(on_error)
     runtime = Runtime(config=config, library=library, clock=clock, app=app, registry=registry)
     app.post_init = runtime.setup

@@ -138,6 +138,31 @@ class QuizConfig(_Section):
     answer_window_hours: float = Field(default=24, gt=0, le=24 * 30)
 
 
+class TrainingConfig(_Section):
+    kinds: tuple[str, ...] = (
+        "中心组学法",
+        "干部职工学习",
+        "法律明白人培训",
+        "送法进企业",
+        "广场咨询",
+        "其他培训",
+    )
+    checkin_before_minutes: int = Field(default=15, ge=0, le=24 * 60)
+    checkin_after_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    late_grace_minutes: int = Field(default=5, ge=0, le=24 * 60)
+    late_credit: float = Field(default=1.0, ge=0, le=1)
+    reminder_lead_minutes: int = Field(default=60, ge=0, le=7 * 24 * 60)
+    code_attempts: int = Field(default=5, ge=1, le=100)
+    code_attempt_window_minutes: int = Field(default=10, ge=1, le=24 * 60)
+
+    @field_validator("kinds")
+    @classmethod
+    def _kinds(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if not v or any(not k.strip() or len(k) > 20 for k in v):
+            raise ValueError("至少一个培训类型，每个不超过 20 字")
+        return v
+
+
 class OutboxConfig(_Section):
     rate_per_second: float = Field(default=25, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
@@ -156,6 +181,7 @@ class Config(_Section):
     study: StudyConfig = StudyConfig()
     hours: HoursConfig = HoursConfig()
     quiz: QuizConfig = QuizConfig()
+    training: TrainingConfig = TrainingConfig()
     outbox: OutboxConfig = OutboxConfig()
     log_level: str = "INFO"
 

@@ -33,6 +33,9 @@ async def tick(context: Ctx) -> None:
     await services.study.push_if_due()
     await services.study.remind_if_due()
     await services.exams.expire_due()
+    await services.training.announce_due()
+    await services.training.remind_due()
+    await services.training.close_due()
     services.outbox.wake()
 
 

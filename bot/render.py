@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from html import escape
 
 from bot import texts
 from bot.domain.content import QuestionType, QuizQuestion, StudyItem
 from bot.domain.messages import Button, Keyboard, OutMessage, OutPoll, Payload
+from bot.domain.training import Mode, TrainingSession
 
 MESSAGE_LIMIT = 4096  # characters after entity parsing; we measure the raw HTML (stricter)
 CALLBACK_LIMIT = 64  # bytes
@@ -173,6 +174,61 @@ def feedback_text(question: QuizQuestion, correct: bool, with_answer: bool = Tru
         if question.reference:
             lines.append(texts.ANSWER_REFERENCE.format(reference=question.reference))
     return escape("\n".join(lines))
+
+
+def local_when(moment: datetime, tz: tzinfo) -> str:
+    """12月5日 周六 09:00"""
+    local = moment.astimezone(tz)
+    return f"{texts.short_date(local.month, local.day, local.weekday())} {local:%H:%M}"
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}"
+
+
+def _session_lines(session: TrainingSession) -> str:
+    tz = session.starts_at.tzinfo or UTC
+    online = session.mode is Mode.ONLINE
+    return texts.SESSION_LINES.format(
+        title=escape(session.title),
+        kind=escape(session.kind),
+        mode=session.mode.value,
+        when=local_when(session.starts_at, tz),
+        hours=_hours(session.hours),
+        place_label=texts.SESSION_LINK if online else texts.SESSION_PLACE,
+        place=escape(session.place or "—"),
+        opens=f"{session.opens_at.astimezone(tz):%H:%M}",
+        closes=f"{session.closes_at.astimezone(tz):%H:%M}",
+    )
+
+
+def _checkin_keyboard(session: TrainingSession) -> Keyboard:
+    if session.mode is not Mode.ONLINE:
+        return ()
+    return ((Button(texts.BUTTON_CHECKIN, callback("ci", session.id)),),)
+
+
+def session_announcement(session: TrainingSession) -> Payload:
+    how = texts.SESSION_HOW_ONLINE if session.mode is Mode.ONLINE else texts.SESSION_HOW_OFFLINE
+    text = f"<b>{texts.SESSION_ANNOUNCE}</b>\n{_session_lines(session)}\n{escape(how)}"
+    return (OutMessage(text, _checkin_keyboard(session)),)
+
+
+def session_reminder(session: TrainingSession) -> Payload:
+    text = f"<b>{texts.SESSION_REMIND}</b>\n{_session_lines(session)}"
+    return (OutMessage(text, _checkin_keyboard(session)),)
+
+
+def qr_png(data: str) -> bytes:
+    """A QR code image (PNG) of `data`, large enough to print for a hall."""
+    import io
+
+    import qrcode
+
+    image = qrcode.make(data, box_size=10, border=4)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def reminder_message(name: str) -> Payload:

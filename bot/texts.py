@@ -177,3 +177,65 @@ EXAM_NO_EXAMS = "还没有考试。在 content/exams/ 里添加考试文件。"
 # --- /me additions --------------------------------------------------------------------------
 ME_QUIZ = "\n答题：{answered} 道，正确率 {accuracy}\n考试及格：{passed} 场\n错题本：{reviews} 道"
 EXAM_POLL_PREFIX = "第{n}题/共{total}题·剩{minutes}分钟 "
+
+# --- training and attendance ------------------------------------------------------------------
+COMMANDS.update(
+    {
+        "checkin": "培训签到：/checkin 签到码",
+        "session_new": "新建培训（签到）",
+        "attendance": "查看和标记培训签到",
+        "session_close": "结束培训签到",
+    }
+)
+SESSION_ANNOUNCE = "📢 培训通知"
+SESSION_REMIND = "⏰ 培训提醒：马上开始"
+SESSION_LINES = (
+    "<b>{title}</b>（{kind}·{mode}）\n时间：{when}，{hours} 课时\n{place_label}：{place}\n"
+    "签到时间：{opens} 至 {closes}"
+)
+SESSION_PLACE = "地点"
+SESSION_LINK = "会议链接"
+SESSION_HOW_OFFLINE = "到现场后发送 /checkin 签到码，或扫现场的二维码签到。"
+SESSION_HOW_ONLINE = "开始后点下面的“签到”按钮。"
+BUTTON_CHECKIN = "✍ 签到"
+CHECKIN_PRESENT = "✅ 签到成功：{title}（{when}）"
+CHECKIN_LATE = "✅ 已签到：{title}。您迟到了，记为“迟到”。"
+CHECKIN_ALREADY = "您已经签过到了：{title}"
+CHECKIN_TOO_EARLY = "还没到签到时间：{title} 的签到从 {opens} 开始。"
+CHECKIN_TOO_LATE = "签到时间已过：{title} 的签到在 {closes} 结束了。有特殊情况请找组织者。"
+CHECKIN_CLOSED = "这次培训已经结束签到了。"
+CHECKIN_WRONG = "签到码不对，请核对后再发（还能试 {left} 次）。"
+CHECKIN_LOCKED = "签到码输错次数太多，请 10 分钟后再试，或找组织者签到。"
+CHECKIN_UNKNOWN = "没有找到这次培训，请核对签到码或二维码。"
+CHECKIN_USAGE = "请发送：/checkin 签到码（签到码是 4–6 位数字，现场屏幕上有）"
+SESSION_CREATED = (
+    "已新建培训 #{id}：{title}\n签到码：{code}（{opens} 至 {closes} 有效）\n签到链接：{link}\n"
+    "培训通知会发给 {audience} 人。下面是签到二维码，可打印张贴在会场。"
+)
+SESSION_ASK_TITLE = "新建培训。请发送培训名称（发送 /cancel 可随时取消）："
+SESSION_ASK_KIND = "请选择培训类型："
+SESSION_ASK_MODE = "线上还是线下？"
+SESSION_ASK_START = "请发送开始时间，例如：12-05 09:00 或 2026-12-05 09:00"
+SESSION_ASK_HOURS = "请发送课时数，例如：2"
+SESSION_ASK_PLACE_OFFLINE = "请发送培训地点，例如：镇政府三楼会议室"
+SESSION_ASK_PLACE_ONLINE = "请发送会议链接或会议号"
+SESSION_ASK_AUDIENCE = "培训对象是谁？"
+AUDIENCE_ALL = "全体人员"
+AUDIENCE_CADRES = "干部"
+AUDIENCE_VILLAGERS = "法律明白人等村民"
+SESSION_BAD_TIME = "时间格式不对，请按 12-05 09:00 这样发送。"
+SESSION_BAD_HOURS = "课时应是 0 到 24 之间的数字，例如 2 或 1.5。"
+SESSION_CANCELLED = "已取消，没有新建培训。"
+SESSION_NONE = "还没有培训。发送 /session_new 新建。"
+SESSION_PICK = "选择一次培训："
+ATTENDANCE_HEADER = "📋 {title}（{when}）\n应到 {expected} 人：出席 {present}，迟到 {late}，请假 {excused}，缺席 {absent}，未签到 {pending}"
+ATTENDANCE_PEOPLE = "\n{label}：{names}"
+ATTENDANCE_MARK_HINT = "\n\n点下面的按钮为未签到的人标记："
+ATTENDANCE_MARKED = "已标记 {name}：{status}"
+BUTTON_MARK_PRESENT = "到"
+BUTTON_MARK_EXCUSED = "假"
+BUTTON_MARK_ABSENT = "缺"
+BUTTON_NEXT_PAGE = "下一页 ▶"
+SESSION_CLOSED = "已结束签到：{title}，{absent} 人记为缺席。"
+SESSION_ALREADY_CLOSED = "这次培训已经结束签到了。"
+ME_HOURS = "\n课时（本月 / 今年）：培训 {tm} / {ty}，学习 {sm} / {sy}，合计 {am} / {ay}"

@@ -8,8 +8,15 @@ from enum import StrEnum
 
 
 class DeliveryKind(StrEnum):
+    """Kinds of bulk message. Per-session kinds are made with `session_kind`."""
+
     STUDY = "study"
     REMINDER = "reminder"
+
+
+def session_kind(what: str, session_id: int) -> str:
+    """Delivery kind of a training announcement/reminder, unique per session."""
+    return f"{what}-{session_id}"
 
 
 class DeliveryStatus(StrEnum):
@@ -51,5 +58,5 @@ class DeliveryCounts:
 class NewDelivery:
     recipient: Recipient
     day: date
-    kind: DeliveryKind
+    kind: str  # a DeliveryKind value or a per-session kind
     payload_id: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 
 from bot import texts
@@ -48,3 +48,10 @@ async def on_error(update: object, context: Ctx) -> None:
                 await update.effective_message.reply_text(texts.ERROR_GENERIC)
         except Exception:  # the error may be that Telegram is unreachable
             log.warning("could not tell the user about the error")
+
+
+def buttons(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )

@@ -8,21 +8,23 @@ everyone and one per organizer chat) and /help are generated from the same list.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Coroutine
+import warnings
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler
 
 from bot import texts
 from bot.handlers.context import App, Ctx
 
 log = logging.getLogger(__name__)
 
+R = TypeVar("R")
 Callback = Callable[[Update, Ctx], Coroutine[Any, Any, None]]
 
 
@@ -42,22 +44,24 @@ async def deny(update: Update, text: str) -> None:
         await update.effective_message.reply_text(text)
 
 
-def guarded(fn: Callback, organizer: bool, where: str) -> Callback:
+def guarded(
+    fn: Callable[[Update, Ctx], Coroutine[Any, Any, R]], organizer: bool, where: str
+) -> Callable[[Update, Ctx], Coroutine[Any, Any, R | None]]:
     @wraps(fn)
-    async def wrapper(update: Update, context: Ctx) -> None:
+    async def wrapper(update: Update, context: Ctx) -> R | None:
         chat = update.effective_chat
         if chat is not None and where == "private" and chat.type != ChatType.PRIVATE:
             await deny(update, texts.PRIVATE_ONLY)
-            return
+            return None
         if chat is not None and where == "group" and chat.type == ChatType.PRIVATE:
             await deny(update, texts.GROUP_ONLY)
-            return
+            return None
         if organizer:
             user = update.effective_user
             if user is None or not await context.services.access.is_organizer(user.id):
                 await deny(update, texts.ORGANIZERS_ONLY)
-                return
-        await fn(update, context)
+                return None
+        return await fn(update, context)
 
     return wrapper
 
@@ -79,6 +83,28 @@ class CommandRegistry:
         self.app.add_handler(CommandHandler(name, guarded(fn, organizer, where)))
         if in_menu:
             self.commands.append(Command(name, texts.COMMANDS[name], organizer, where))
+
+    def conversation(
+        self,
+        name: str,
+        entry: Callable[[Update, Ctx], Coroutine[Any, Any, int]],
+        states: Mapping[object, Sequence[BaseHandler[Update, Ctx, Any]]],
+        fallbacks: Sequence[BaseHandler[Update, Ctx, Any]],
+        *,
+        organizer: bool = False,
+        where: str = "any",
+    ) -> None:
+        """A guided flow started by /name; only the entry needs the guard (states follow it)."""
+        with warnings.catch_warnings():  # PTB notes per_message tracking for button states
+            warnings.simplefilter("ignore")
+            flow = ConversationHandler(
+                entry_points=[CommandHandler(name, guarded(entry, organizer, where))],
+                states={k: list(v) for k, v in states.items()},
+                fallbacks=list(fallbacks),
+                conversation_timeout=15 * 60,
+            )
+        self.app.add_handler(flow)
+        self.commands.append(Command(name, texts.COMMANDS[name], organizer, where))
 
     def button(self, pattern: str, fn: Callback, *, organizer: bool = False) -> None:
         self.app.add_handler(CallbackQueryHandler(guarded(fn, organizer, "any"), pattern=pattern))

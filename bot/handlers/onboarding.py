@@ -11,6 +11,7 @@ from telegram.error import TelegramError
 from bot import render, texts
 from bot.domain.errors import BindError
 from bot.domain.people import Person, Role
+from bot.handlers.attendance import checkin_link
 from bot.handlers.common import current_person
 from bot.handlers.context import Ctx
 from bot.handlers.menu import CommandRegistry
@@ -29,6 +30,13 @@ async def start(update: Update, context: Ctx) -> None:
         return
     code = context.args[0] if context.args else ""
     services = context.services
+    if code.startswith("checkin_"):  # the QR code at a training venue
+        person = await current_person(update, context)
+        if person is None:
+            await message.reply_text(texts.NOT_BOUND)
+        else:
+            await checkin_link(update, context, person, code.removeprefix("checkin_"))
+        return
     if not code:
         person = await current_person(update, context)
         if person is None:

@@ -83,6 +83,9 @@ async def me(update: Update, context: Ctx) -> None:
         return
     record = await context.services.study.my_record(person)
     quiz_stats, reviews = await context.services.quiz.stats(person)
+    today = context.services.study.today()
+    month = await context.services.training.ledger(person, today.replace(day=1), today)
+    year = await context.services.training.ledger(person, today.replace(month=1, day=1), today)
     last = texts.ME_NEVER
     if record.last_studied_at:
         local = record.last_studied_at.astimezone(context.services.clock.tz)
@@ -103,7 +106,19 @@ async def me(update: Update, context: Ctx) -> None:
             passed=quiz_stats.exams_passed,
             reviews=reviews,
         )
+        + texts.ME_HOURS.format(
+            tm=_h(month.training_hours),
+            ty=_h(year.training_hours),
+            sm=_h(month.study_hours),
+            sy=_h(year.study_hours),
+            am=_h(month.total),
+            ay=_h(year.total),
+        )
     )
+
+
+def _h(hours: float) -> str:
+    return f"{hours:.1f}".removesuffix(".0")
 
 
 async def push_now(update: Update, context: Ctx) -> None:

@@ -11,6 +11,7 @@ from bot.services.outbox import Outbox
 from bot.services.quiz import QuizService
 from bot.services.roster import RosterService
 from bot.services.study import StudyService
+from bot.services.training import TrainingService
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,5 +22,6 @@ class Services:
     study: StudyService
     quiz: QuizService
     exams: ExamService
+    training: TrainingService
     outbox: Outbox
     bot_username: str | None = None

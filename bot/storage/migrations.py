@@ -173,4 +173,46 @@ CREATE TABLE exams (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_STUDY_PUSH, _V3_QUIZ)
+_V4_TRAINING = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    title TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    starts_at TEXT NOT NULL,
+    hours REAL NOT NULL,
+    place TEXT NOT NULL DEFAULT '',
+    roles TEXT NOT NULL DEFAULT '[]',
+    units TEXT NOT NULL DEFAULT '[]',
+    opens_at TEXT NOT NULL,
+    closes_at TEXT NOT NULL,
+    late_after TEXT NOT NULL,
+    code TEXT NOT NULL,
+    token TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    announced_at TEXT,
+    reminded_at TEXT,
+    closed_at TEXT
+);
+CREATE INDEX sessions_code ON sessions(code, closes_at);
+CREATE INDEX sessions_start ON sessions(starts_at);
+CREATE TABLE attendance (
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    person_id INTEGER NOT NULL REFERENCES people(id),
+    status TEXT NOT NULL,
+    via TEXT NOT NULL,
+    at TEXT NOT NULL,
+    marked_by TEXT,
+    PRIMARY KEY (session_id, person_id)
+);
+CREATE INDEX attendance_person ON attendance(person_id);
+CREATE TABLE code_attempts (
+    id INTEGER PRIMARY KEY,
+    telegram_id INTEGER NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX code_attempts_user ON code_attempts(telegram_id, at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_STUDY_PUSH, _V3_QUIZ, _V4_TRAINING)

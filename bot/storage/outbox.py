@@ -76,7 +76,7 @@ class OutboxStore:
                         r.recipient.ref_id,
                         r.recipient.chat_id,
                         r.day.isoformat(),
-                        r.kind.value,
+                        str(r.kind),
                         r.payload_id,
                         stamp,
                     )

@@ -178,3 +178,12 @@ class StudyStore:
             " updated_at = excluded.updated_at",
             (name, value, utc_text(now)),
         )
+
+    async def minutes_between(self, person_id: int, first: date, last: date) -> int:
+        """Minutes credited for study records whose push day is within [first, last]."""
+        value = await self.db.scalar(
+            "SELECT COALESCE(SUM(minutes), 0) FROM study_records WHERE person_id = ?"
+            " AND push_day >= ? AND push_day <= ?",
+            (person_id, first.isoformat(), last.isoformat()),
+        )
+        return int(value or 0)

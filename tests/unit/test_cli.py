@@ -96,7 +96,7 @@ def test_roster_import_codes_and_plan(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "command",
     [["run"], ["check-content"], ["plan"], ["roster", "import"], ["roster", "codes"],
-     ["db", "migrate"], ["quiz", "import"]],
+     ["db", "migrate"], ["quiz", "import"], ["session", "new"], ["attendance", "import"]],
 )  # fmt: skip
 def test_every_subcommand_has_help_and_config(command: list[str], tmp_path: Path) -> None:
     result = run(*command, "--help", cwd=tmp_path)
@@ -126,3 +126,29 @@ def test_quiz_import_writes_a_loadable_file(tmp_path: Path) -> None:
               "--content", str(content), cwd=tmp_path)  # fmt: skip
     assert bad.returncode == 1 and "第 2 行" in bad.stdout
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_session_new_and_sheet_import(tmp_path: Path) -> None:
+    config = str(_config(tmp_path))
+    assert run("roster", "import", str(write_xlsx(tmp_path / "r.xlsx", SMALL)), "--config", config,
+               cwd=tmp_path).returncode == 0  # fmt: skip
+    qr = tmp_path / "qr.png"
+    made = run("session", "new", "--title", "中心组学法（民法典）", "--kind", "中心组学法",
+               "--start", "2026-12-05 09:00", "--hours", "2", "--place", "三楼会议室",
+               "--units", "镇党政办,镇司法所", "--qr", str(qr), "--config", config, cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "培训编号 session id: 1" in made.stdout and "签到码 check-in code: " in made.stdout
+    assert "https://t.me/legal_study_bot?start=checkin_" in made.stdout
+    assert qr.read_bytes().startswith(b"\x89PNG")
+    bad_kind = run("session", "new", "--title", "x", "--kind", "跳舞", "--start", "2026-12-05 09:00",
+                   "--hours", "1", "--config", config, cwd=tmp_path)  # fmt: skip
+    assert bad_kind.returncode == 1 and "培训类型应为" in bad_kind.stderr
+    bad_unit = run("session", "new", "--title", "x", "--kind", "中心组学法", "--start",
+                   "2026-12-05 09:00", "--hours", "1", "--units", "火星村", "--config", config,
+                   cwd=tmp_path)  # fmt: skip
+    assert bad_unit.returncode == 1 and "火星村" in bad_unit.stderr
+    sheet = write_xlsx(tmp_path / "签到表.xlsx", [("王五", "镇司法所", "出席"),
+                                                  ("赵六", "镇党政办", "请假")], ("姓名", "单位", "状态"))  # fmt: skip
+    imported = run("attendance", "import", "1", str(sheet), "--config", config, cwd=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    assert "已导入 2 条签到记录" in imported.stdout
