@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.domain.clock import Clock, SystemClock
 from bot.domain.content import Library
 from bot.domain.delivery import RecipientKind
-from bot.handlers import attendance, onboarding, quiz, sessions, study
+from bot.handlers import attendance, faq, onboarding, quiz, reports, sessions, study
 from bot.handlers.common import on_error
 from bot.handlers.context import CONTEXT_TYPES, App
 from bot.handlers.menu import CommandRegistry
@@ -28,19 +28,24 @@ from bot.logs import quiet_http_loggers
 from bot.sender import TelegramSender
 from bot.services.access import AccessService
 from bot.services.exams import ExamService
+from bot.services.faq import FaqService
+from bot.services.faq_match import FaqMatcher
 from bot.services.outbox import Outbox
 from bot.services.plan import StudyCalendar, StudyPlanner
 from bot.services.quiz import QuizService, QuizSettings
 from bot.services.registry import Services
+from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.study import StudyService, StudySettings
 from bot.services.training import TrainingService, TrainingSettings
 from bot.storage.audit import AuditStore
-from bot.storage.db import Database
+from bot.storage.consult import ConsultStore
+from bot.storage.db import Database, ReadPool
 from bot.storage.groups import GroupStore
 from bot.storage.outbox import OutboxStore
 from bot.storage.people import PeopleStore
 from bot.storage.quiz import QuizStore
+from bot.storage.reports import ReportStore
 from bot.storage.study import StudyStore
 from bot.storage.training import TrainingStore
 from bot.transport import AiohttpRequest
@@ -81,7 +86,9 @@ class Runtime:
     clock: Clock
     app: App
     registry: CommandRegistry
+    matcher: FaqMatcher
     db: Database | None = None
+    read_pool: ReadPool | None = None
     services: Services | None = None
     _started: bool = field(default=False, repr=False)
 
@@ -96,7 +103,7 @@ class Runtime:
         async def on_blocked(kind: RecipientKind, ref_id: int) -> None:
             if kind is RecipientKind.PERSON:
                 await people.mark_blocked(ref_id, self.clock.now())
-            else:
+            elif kind is RecipientKind.GROUP:
                 await groups.mark_blocked(ref_id, self.clock.now())
 
         async def on_moved(old_chat: int, new_chat: int) -> None:
@@ -148,12 +155,27 @@ class Runtime:
             quiz=quiz_service,
             exams=ExamService(self.library, quiz_service, quiz_store, people, self.clock),
             training=self._training(db, people, outbox, audit),
+            reports=ReportService(
+                ReportStore(await self._read_pool()),
+                people,
+                self.clock,
+                late_credit=config.training.late_credit,
+                minutes_per_class_hour=config.hours.minutes_per_class_hour,
+                kinds=config.training.kinds,
+            ),
+            faq=FaqService(
+                self.library, self.matcher, ConsultStore(db), audit, self.clock, config.faq.contacts
+            ),
             outbox=outbox,
             bot_username=self.app.bot.username,
         )
         self.app.bot_data.services = self.services
         await self.registry.publish(await access.organizer_ids())
         jobs.schedule(self.app, config.study.push_time, config.study.reminder_time, config.tz)
+        if config.reports.weekly_day is not None:
+            jobs.schedule_weekly(
+                self.app, config.reports.weekly_day, config.reports.weekly_time, config.tz
+            )
         outbox.start()
         await study_service.push_if_due(catch_up=True)
         log.info("bot @%s ready", self.app.bot.username)
@@ -188,7 +210,14 @@ class Runtime:
         if self.services is not None:
             await self.services.outbox.stop()
 
+    async def _read_pool(self) -> ReadPool:
+        self.read_pool = await ReadPool.open(self.config.database)
+        return self.read_pool
+
     async def teardown(self, _app: object = None) -> None:
+        if self.read_pool is not None:
+            await self.read_pool.close()
+            self.read_pool = None
         if self.db is not None:
             await self.db.close()
             self.db = None
@@ -276,8 +305,15 @@ def build_runtime(config: Config, library: Library, clock: Clock | None = None) 
     quiz.register(registry)
     sessions.register(registry)
     attendance.register(registry)
+    reports.register(registry)
+    faq.register(registry)  # last: its free-text handler catches what nothing else did
     app.add_error_handler(on_error)
-    runtime = Runtime(config=config, library=library, clock=clock, app=app, registry=registry)
+    matcher = FaqMatcher.build(library.faq, library.synonyms)
+    if config.faq.threshold is not None:
+        matcher.threshold = config.faq.threshold
+    runtime = Runtime(
+        config=config, library=library, clock=clock, app=app, registry=registry, matcher=matcher
+    )
     app.post_init = runtime.setup
     app.post_stop = runtime.stop_work
     app.post_shutdown = runtime.teardown

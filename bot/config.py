@@ -163,6 +163,20 @@ class TrainingConfig(_Section):
         return v
 
 
+class FaqConfig(_Section):
+    contacts: tuple[str, ...] = (
+        "乡镇司法所（工作日上班时间）",
+        "村（居）法律顾问",
+        "12348 公共法律服务热线",
+    )
+    threshold: float | None = Field(default=None, ge=0, le=1)
+
+
+class ReportsConfig(_Section):
+    weekly_day: Weekday | None = None  # e.g. mon: a summary of last week to organizers
+    weekly_time: ClockTime = time(8, 30)
+
+
 class OutboxConfig(_Section):
     rate_per_second: float = Field(default=25, gt=0)
     per_chat_interval: float = Field(default=1.0, ge=0)
@@ -182,6 +196,8 @@ class Config(_Section):
     hours: HoursConfig = HoursConfig()
     quiz: QuizConfig = QuizConfig()
     training: TrainingConfig = TrainingConfig()
+    faq: FaqConfig = FaqConfig()
+    reports: ReportsConfig = ReportsConfig()
     outbox: OutboxConfig = OutboxConfig()
     log_level: str = "INFO"
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import logging
 from datetime import time, tzinfo
+from html import escape
 
+from bot import render, texts
+from bot.domain.messages import OutMessage
 from bot.handlers.context import App, Ctx
 
 log = logging.getLogger(__name__)
@@ -59,3 +62,29 @@ def schedule(app: App, push_time: time, reminder_time: time | None, tz: tzinfo) 
             job_kwargs=JOB_KWARGS,
         )
     jq.run_repeating(tick, interval=60, first=30, name="tick", job_kwargs=JOB_KWARGS)
+
+
+async def weekly_summary(context: Ctx) -> None:
+    """Last week's figures to every organizer's private chat (through the outbox)."""
+    services = context.services
+    scope, label = await services.reports.scope("上周")
+    report = await services.reports.build(scope, label)
+    idle = [f"{p.name}（{p.unit}）" for p, _ in await services.reports.inactive(7)]
+    text = f"{texts.WEEKLY_HEADER}\n{render.report_summary(report, idle, 7)}"[:4000]
+    await services.study.broadcast(
+        sorted(await services.access.organizer_ids()), (OutMessage(escape(text)),), "weekly"
+    )
+
+
+def schedule_weekly(app: App, weekday: int, at: time, tz: tzinfo) -> None:
+    """`weekday` is ISO (1 = Monday); PTB counts 0 = Sunday."""
+    jq = app.job_queue
+    if jq is None:
+        raise RuntimeError("python-telegram-bot was installed without the job-queue extra")
+    jq.run_daily(
+        weekly_summary,
+        at.replace(tzinfo=tz),
+        days=(weekday % 7,),
+        name="weekly_summary",
+        job_kwargs=JOB_KWARGS,
+    )

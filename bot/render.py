@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime, tzinfo
 from html import escape
 
 from bot import texts
-from bot.domain.content import QuestionType, QuizQuestion, StudyItem
+from bot.domain.content import FaqEntry, QuestionType, QuizQuestion, StudyItem
 from bot.domain.messages import Button, Keyboard, OutMessage, OutPoll, Payload
 from bot.domain.training import Mode, TrainingSession
+from bot.services.reports import Report, hours, percent
 
 MESSAGE_LIMIT = 4096  # characters after entity parsing; we measure the raw HTML (stricter)
 CALLBACK_LIMIT = 64  # bytes
@@ -231,6 +232,15 @@ def qr_png(data: str) -> bytes:
     return buffer.getvalue()
 
 
+def nudge_message(name: str) -> Payload:
+    return (
+        OutMessage(
+            text=escape(texts.NUDGE.format(name=name)),
+            buttons=((Button(texts.BUTTON_SHOW_TODAY, callback="today"),),),
+        ),
+    )
+
+
 def reminder_message(name: str) -> Payload:
     return (
         OutMessage(
@@ -246,3 +256,79 @@ def help_text(commands: list[tuple[str, str]], organizer_commands: list[tuple[st
         lines += ["", texts.HELP_ORGANIZER_HEADER]
         lines += [f"/{c} — {escape(d)}" for c, d in organizer_commands]
     return "\n".join(lines)
+
+
+def _faq_body(entry: FaqEntry) -> str:
+    refs = "；".join(entry.references)
+    return (
+        f"<b>{escape(texts.FAQ_QUESTION.format(question=entry.question))}</b>\n"
+        f"{escape(entry.answer)}\n{escape(texts.FAQ_REFERENCES.format(references=refs))}\n"
+        f"<i>{escape(texts.FAQ_DISCLAIMER)}</i>"
+    )
+
+
+def _related_rows(related: list[FaqEntry]) -> list[tuple[Button, ...]]:
+    return [(Button(_short(e.question), callback("fq", e.id)),) for e in related[:3]]
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def faq_answer(entry: FaqEntry, consultation_id: int, related: list[FaqEntry]) -> OutMessage:
+    """The answer, its legal basis, related questions and the feedback buttons."""
+    text = _faq_body(entry)
+    if related:
+        text += f"\n\n{texts.FAQ_RELATED}"
+    rows = _related_rows(related)
+    rows.append(
+        (
+            Button(texts.FAQ_HELPFUL, callback("fb", consultation_id, "y")),
+            Button(texts.FAQ_UNHELPFUL, callback("fb", consultation_id, "n")),
+        )
+    )
+    return OutMessage(text, tuple(rows))
+
+
+def faq_handover(contacts: tuple[str, ...], guesses: list[FaqEntry]) -> OutMessage:
+    """Below the threshold: say so, give the contacts, offer the closest questions."""
+    lines = [escape(texts.FAQ_HANDOVER), *(f"• {escape(c)}" for c in contacts)]
+    if guesses:
+        lines += ["", escape(texts.FAQ_GUESSES)]
+    return OutMessage("\n".join(lines), tuple(_related_rows(guesses)))
+
+
+def report_summary(report: Report, idle: list[str], idle_days: int) -> str:
+    """The short chat summary of a report (plain text)."""
+    o = report.overview
+    sessions = "、".join(f"{k} {n} 次" for k, n in o.sessions_by_kind.items())
+    text = texts.REPORT_SUMMARY.format(
+        label=report.label,
+        pushes=o.pushes,
+        records=o.study_records,
+        studying=o.studying_people,
+        rate=percent(o.participation),
+        sessions=sessions or texts.REPORT_NO_SESSIONS,
+        hours=hours(o.hours_offered),
+        trained=o.people_trained,
+        attendance=percent(o.attendance_rate),
+        rounds=o.quiz_rounds,
+        answers=o.answers,
+        accuracy=percent(o.accuracy),
+        exams=o.exams_taken,
+        passed=o.exams_passed,
+        asked=o.asked,
+        bot=o.answered_by_bot,
+        handed=o.handed_over,
+        staff=o.answered_by_staff,
+    )
+    ranked = [u for u in report.units if u.participation is not None]
+    if ranked:
+        text += texts.REPORT_UNITS
+        for n, u in enumerate(ranked[:15], start=1):
+            text += texts.REPORT_UNIT_LINE.format(
+                n=n, unit=u.unit, rate=percent(u.participation), people=u.people
+            )
+    names = "：" + "、".join(idle[:20]) + (" 等" if len(idle) > 20 else "") if idle else ""
+    text += texts.REPORT_IDLE.format(days=idle_days, count=len(idle), names=names)
+    return text

@@ -239,3 +239,60 @@ BUTTON_NEXT_PAGE = "下一页 ▶"
 SESSION_CLOSED = "已结束签到：{title}，{absent} 人记为缺席。"
 SESSION_ALREADY_CLOSED = "这次培训已经结束签到了。"
 ME_HOURS = "\n课时（本月 / 今年）：培训 {tm} / {ty}，学习 {sm} / {sy}，合计 {am} / {ay}"
+
+# --- legal FAQ ------------------------------------------------------------------------------
+COMMANDS.update(
+    {
+        "ask": "法律咨询：/ask 您的问题",
+        "unanswered": "没答上或没帮上的咨询",
+        "answer": "回复咨询：/answer 编号 回复内容",
+    }
+)
+FAQ_QUESTION = "💬 {question}"
+FAQ_REFERENCES = "📖 法律依据：{references}"
+FAQ_DISCLAIMER = "（以上是一般性的法律知识，具体情况可找村调委会、司法所或拨打 12348 咨询。）"
+FAQ_RELATED = "您可能还想问："
+FAQ_HELPFUL = "👍 有帮助"
+FAQ_UNHELPFUL = "👎 没帮助"
+FAQ_HANDOVER = "这个问题我还答不好，已经记下来转给工作人员，他们会尽快回复您。您也可以直接联系："
+FAQ_GUESSES = "或者，您是不是想问："
+FAQ_ASK_USAGE = "请这样问：/ask 您的问题，例如 /ask 邻居占了我家宅基地咋办"
+FAQ_THANKS = "谢谢您的反馈！"
+FAQ_SORRY = "谢谢反馈，已转给工作人员，他们会再联系您。"
+FAQ_NOT_YOURS = "只有提问的人才能评价这个回答"
+FAQ_OPEN_NONE = "最近没有未答上或没帮上的咨询 👍"
+FAQ_OPEN_HEADER = "最近没答上 / 没帮上的咨询（回复用 /answer 编号 内容）："
+FAQ_OPEN_LINE = "{n}. {text}（{count} 次{unhelpful}）编号：{ids}"
+FAQ_OPEN_UNHELPFUL = "，有人点了没帮助"
+FAQ_ANSWER_USAGE = "请这样回复：/answer 编号 回复内容"
+FAQ_ANSWER_UNKNOWN = "没有编号为 {id} 的咨询。"
+FAQ_ANSWER_SENT = "已把回复发给提问人（咨询 #{id}）。"
+FAQ_ANSWER_FAILED = "回复已记录，但没能发给提问人（对方可能屏蔽了机器人）。"
+FAQ_STAFF_REPLY = "📮 工作人员回复您的咨询：\n“{question}”\n\n{reply}"
+
+# --- reports --------------------------------------------------------------------------------
+COMMANDS.update({
+    "report": "统计报表：/report 本月 [单位]",
+    "annual": "年度法治报告统计段落：/annual 2026",
+    "inactive": "多少天没学习的人：/inactive 7",
+})  # fmt: skip
+REPORT_SUMMARY = (
+    "📊 {label}\n"
+    "每日一学：推送 {pushes} 期，参学 {records} 人次（{studying} 人），平均参学率 {rate}\n"
+    "培训：{sessions}，共 {hours} 课时，参训 {trained} 人，出勤率 {attendance}\n"
+    "测验：{rounds} 次，答题 {answers} 道，正确率 {accuracy}；考试参加 {exams} 人次、通过 {passed}\n"
+    "法律咨询：{asked} 件，机器人解答 {bot}，转人工 {handed}，工作人员解答 {staff}"
+)
+REPORT_NO_SESSIONS = "未开展"
+REPORT_UNITS = "\n\n各单位参学率："
+REPORT_UNIT_LINE = "\n{n}. {unit} {rate}（{people} 人）"
+REPORT_IDLE = "\n\n近 {days} 天没学习的：{count} 人{names}"
+REPORT_FILES = "完整报表见 Excel 文件，图表见图片。"
+REPORT_BAD = "{reason}"
+ANNUAL_HEADER = "📄 {year}年统计段落（可直接用于年度法治政府建设报告）：\n\n"
+INACTIVE_NONE = "最近 {days} 天每个人都学习过了 👍"
+INACTIVE_LIST = "最近 {days} 天没学习的（{count} 人）：\n{names}"
+BUTTON_NUDGE = "📣 提醒他们学习"
+NUDGE_SENT = "已安排提醒 {count} 人（今天已提醒过的不会重复）。"
+NUDGE = "{name}，好几天没看“每日一学”了，花两分钟学一学吧 📖"
+WEEKLY_HEADER = "🗓 上周学法情况"

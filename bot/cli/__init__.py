@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from bot.cli import content, people, training
+from bot.cli import content, people, reports, training
 from bot.cli import run as run_command
 from bot.cli.common import EXIT_CONFIG, EXIT_PROBLEMS, CliError, known_secrets
 from bot.domain.errors import ConfigError, LegalBotError
@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     content.register(add, sub, common)
     people.register(add, sub, common)
     training.register(add, sub, common)
+    reports.register(add, sub, common)
     return parser
 
 

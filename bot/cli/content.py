@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import EXIT_PROBLEMS, library_at, load, run_async
+from bot.cli.common import EXIT_PROBLEMS, CliError, library_at, load, run_async
 from bot.config import Config
 from bot.content.loader import load_library
 from bot.domain.clock import SystemClock
@@ -130,6 +130,33 @@ def cmd_quiz_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_faq_eval(args: argparse.Namespace) -> int:
+    import time
+
+    from bot.services.faq_eval import evaluate, format_report, read_eval_tsv
+    from bot.services.faq_match import BaselineMatcher, FaqMatcher
+
+    root = Path(args.content) if args.content else load(args).content_dir
+    lib = library_at(root)
+    try:
+        rows = read_eval_tsv(Path(args.file))
+    except (OSError, ValueError) as e:
+        raise CliError(str(e), EXIT_PROBLEMS) from None
+    known = {e.id for e in lib.faq}
+    unknown = sorted({expected for _, expected in rows if expected and expected not in known})
+    if unknown:
+        raise CliError(f"标注里有内容库没有的编号：{'、'.join(unknown[:10])}", EXIT_PROBLEMS)
+    started = time.perf_counter()
+    engine = FaqMatcher.build(lib.faq, lib.synonyms)
+    built = time.perf_counter() - started
+    print(f"{len(rows)} 条标注问题，{len(lib.faq)} 条咨询条目（建索引 {built:.2f} 秒）")
+    print(format_report(evaluate(engine, rows), "本机器人的匹配引擎 (engine)"))
+    if not args.no_baseline:
+        baseline = BaselineMatcher.build(lib.faq, lib.synonyms)
+        print(format_report(evaluate(baseline, rows), "对照：jieba 分词 + BM25 (baseline)"))
+    return 0
+
+
 def register(add: Any, sub: Any, common: Any) -> None:
     p = add("check-content", cmd_check_content, "检查内容库 (validate the content library)")
     p.add_argument("dir", nargs="?", help="内容目录 (默认取配置中的 content_dir)")
@@ -149,3 +176,9 @@ def register(add: Any, sub: Any, common: Any) -> None:
     p.add_argument("--tag", default="题库", help="给每道题加的标签 (默认 题库)")
     p.add_argument("--difficulty", type=int, default=2, choices=[1, 2, 3], help="默认难度")
     p.add_argument("--content", help="内容目录 (默认取配置中的 content_dir)")
+    faq = sub.add_parser("faq", help="法律咨询 (legal FAQ)", parents=[common])
+    faq_sub = faq.add_subparsers(dest="faq_command", required=True, metavar="COMMAND")
+    p = add("eval", cmd_faq_eval, "用标注问题集测匹配准确率 (measure the FAQ engine)", faq_sub)
+    p.add_argument("file", help="TSV：query<TAB>expected（FAQ 编号，或 - 表示应转人工）")
+    p.add_argument("--content", help="内容目录 (默认取配置中的 content_dir)")
+    p.add_argument("--no-baseline", action="store_true", help="不跑对照组")

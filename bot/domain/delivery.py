@@ -29,6 +29,7 @@ class DeliveryStatus(StrEnum):
 class RecipientKind(StrEnum):
     PERSON = "person"
     GROUP = "group"
+    CHAT = "chat"  # a private chat that is not a roster person (an admin from the config)
 
 
 @dataclass(frozen=True, slots=True)

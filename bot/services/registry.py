@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from bot.domain.clock import Clock
 from bot.services.access import AccessService
 from bot.services.exams import ExamService
+from bot.services.faq import FaqService
 from bot.services.outbox import Outbox
 from bot.services.quiz import QuizService
+from bot.services.reports import ReportService
 from bot.services.roster import RosterService
 from bot.services.study import StudyService
 from bot.services.training import TrainingService
@@ -23,5 +25,7 @@ class Services:
     quiz: QuizService
     exams: ExamService
     training: TrainingService
+    faq: FaqService
+    reports: ReportService
     outbox: Outbox
     bot_username: str | None = None

@@ -268,6 +268,39 @@ class StudyService:
             )
         return await self.outbox.enqueue(rows)
 
+    async def nudge(self, person_ids: list[int]) -> int:
+        """Remind people who stopped studying (an organizer's button); once a day each."""
+        day = self.today()
+        rows = []
+        for person_id in person_ids:
+            person = await self.people.by_id(person_id)
+            if (
+                person is None
+                or person.telegram_id is None
+                or person.blocked_at
+                or not person.active
+            ):
+                continue
+            payload_id = await self.outbox.payload_id(render.nudge_message(person.name))
+            rows.append(
+                NewDelivery(
+                    Recipient(RecipientKind.PERSON, person.id, person.telegram_id),
+                    day,
+                    "nudge",
+                    payload_id,
+                )
+            )
+        return await self.outbox.enqueue(rows)
+
+    async def broadcast(self, telegram_ids: list[int], payload: Payload, kind: str) -> int:
+        """A message to organizers' private chats (the weekly summary), once per day and kind."""
+        payload_id = await self.outbox.payload_id(payload)
+        rows = [
+            NewDelivery(Recipient(RecipientKind.CHAT, tg, tg), self.today(), kind, payload_id)
+            for tg in telegram_ids
+        ]
+        return await self.outbox.enqueue(rows)
+
     # --- taps and views ------------------------------------------------------------------
 
     async def record_tap(self, person: Person | None, push_day_id: int, via: str) -> TapOutcome:

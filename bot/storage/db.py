@@ -144,3 +144,47 @@ def _split_sql(script: str) -> list[str]:
     if buf.strip():
         statements.append(buf.strip())
     return statements
+
+
+class ReadPool:
+    """Read-only connections for heavy report queries.
+
+    Reports scan millions of rows; on the bot's one write connection they would hold its lock
+    for seconds. With WAL, readers on their own connections run beside the writer, and
+    aiosqlite gives each connection its own thread (SQLite releases the GIL while it works),
+    so independent report queries also run in parallel on the machine's cores.
+    """
+
+    def __init__(self, connections: list[aiosqlite.Connection]) -> None:
+        self._free: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
+        self._all = connections
+        for conn in connections:
+            self._free.put_nowait(conn)
+
+    @classmethod
+    async def open(cls, path: Path, size: int = 2) -> ReadPool:
+        connections = []
+        for _ in range(size):
+            conn = await aiosqlite.connect(str(path), isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            await conn.execute("PRAGMA query_only=ON")
+            await conn.execute("PRAGMA busy_timeout=10000")
+            await conn.execute("PRAGMA cache_size=-65536")
+            connections.append(conn)
+        return cls(connections)
+
+    async def close(self) -> None:
+        for conn in self._all:
+            await conn.close()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        conn = await self._free.get()
+        try:
+            cur = await conn.execute(sql, params)
+            return list(await cur.fetchall())
+        finally:
+            self._free.put_nowait(conn)
+
+    async def scalar(self, sql: str, params: Params = ()) -> Any:
+        rows = await self.fetchall(sql, params)
+        return rows[0][0] if rows else None

@@ -215,4 +215,52 @@ CREATE TABLE code_attempts (
 CREATE INDEX code_attempts_user ON code_attempts(telegram_id, at);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1_FOUNDATION, _V2_STUDY_PUSH, _V3_QUIZ, _V4_TRAINING)
+_V5_CONSULTATIONS = """
+CREATE TABLE consultations (
+    id INTEGER PRIMARY KEY,
+    person_id INTEGER REFERENCES people(id),
+    telegram_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    question TEXT NOT NULL,
+    matched_id TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL,
+    via TEXT NOT NULL DEFAULT 'ask',
+    feedback TEXT,
+    asked_at TEXT NOT NULL,
+    asked_day TEXT NOT NULL,
+    staff_reply TEXT,
+    staff_by TEXT,
+    staff_at TEXT
+);
+CREATE INDEX consultations_day ON consultations(asked_day);
+CREATE INDEX consultations_open ON consultations(outcome, staff_at);
+"""
+
+_V6_REPORT_INDEXES = """
+ALTER TABLE study_records ADD COLUMN delivered INTEGER NOT NULL DEFAULT 0;
+UPDATE study_records SET delivered = EXISTS (
+    SELECT 1 FROM deliveries d WHERE d.kind = 'study' AND d.status = 'sent'
+    AND d.recipient_kind = 'person' AND d.ref_id = study_records.person_id
+    AND d.day = study_records.push_day);
+CREATE INDEX deliveries_person_day ON deliveries(ref_id, day)
+    WHERE kind = 'study' AND status = 'sent' AND recipient_kind = 'person';
+CREATE INDEX study_records_person ON study_records(person_id, push_day, minutes, delivered);
+CREATE INDEX study_records_day_delivered ON study_records(push_day, delivered);
+CREATE INDEX deliveries_study_day ON deliveries(day)
+    WHERE kind = 'study' AND status = 'sent' AND recipient_kind = 'person';
+ALTER TABLE quiz_answers ADD COLUMN sitting_id INTEGER;
+UPDATE quiz_answers SET sitting_id = (SELECT sitting_id FROM quiz_asks WHERE quiz_asks.id = ask_id);
+CREATE INDEX quiz_answers_person_day ON quiz_answers(person_id, answered_day, correct, sitting_id);
+CREATE INDEX sittings_started ON sittings(started_at);
+CREATE INDEX quiz_asks_context ON quiz_asks(context, created_at);
+"""
+
+MIGRATIONS: tuple[str, ...] = (
+    _V1_FOUNDATION,
+    _V2_STUDY_PUSH,
+    _V3_QUIZ,
+    _V4_TRAINING,
+    _V5_CONSULTATIONS,
+    _V6_REPORT_INDEXES,
+)

@@ -250,3 +250,10 @@ class PeopleStore:
             " WHERE p.active = 1 ORDER BY u.name, p.id"
         )
         return [_person(r) for r in rows]
+
+    async def bound_ids(self) -> list[int]:
+        rows = await self.db.fetchall(
+            "SELECT id FROM people WHERE telegram_id IS NOT NULL AND active = 1"
+            " AND blocked_at IS NULL"
+        )
+        return [r[0] for r in rows]

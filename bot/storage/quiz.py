@@ -211,7 +211,7 @@ class QuizStore:
         return (
             await self.db.execute(
                 "INSERT INTO quiz_answers(ask_id, person_id, question_id, context, choice, correct,"
-                " answered_at, answered_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " answered_at, answered_day, sitting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT(ask_id, person_id) DO NOTHING",
                 (
                     ask.id,
@@ -222,6 +222,7 @@ class QuizStore:
                     int(correct),
                     utc_text(now),
                     today.isoformat(),
+                    ask.sitting_id,
                 ),
             )
             > 0

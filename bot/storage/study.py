@@ -103,10 +103,15 @@ class StudyStore:
         minutes: int,
         via: str,
     ) -> bool:
-        """Insert a study record; False if the person already has one for that push day."""
+        """Insert a study record; False if the person already has one for that push day.
+
+        `delivered` notes whether that day's item was delivered to the person, so reports can
+        compute participation without joining millions of deliveries."""
         n = await self.db.execute(
             "INSERT INTO study_records(person_id, item_id, push_day, studied_at, studied_day,"
-            " minutes, late, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " minutes, late, via, delivered) VALUES (?, ?, ?, ?, ?, ?, ?, ?, EXISTS ("
+            " SELECT 1 FROM deliveries WHERE kind = 'study' AND status = 'sent'"
+            " AND recipient_kind = 'person' AND ref_id = ? AND day = ?))"
             " ON CONFLICT(person_id, push_day) DO NOTHING",
             (
                 person_id,
@@ -117,6 +122,8 @@ class StudyStore:
                 minutes,
                 int(push_day.day != today),
                 via,
+                person_id,
+                push_day.day.isoformat(),
             ),
         )
         return n > 0

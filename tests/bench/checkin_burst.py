@@ -85,7 +85,7 @@ async def main(people: int, seconds: float) -> None:
         await h.start()
         try:
             await _bind_all(h, folder, people * 2)
-            for label, spread, offset in (("spread over %ds" % seconds, seconds, 0),
+            for label, spread, offset in ((f"spread over {seconds:g}s", seconds, 0),
                                           ("all at once", 0.0, people)):  # fmt: skip
                 clock.set(datetime(2026, 12, 5, 8, 50, tzinfo=SHANGHAI))
                 session = await h.services.training.create(

@@ -1,0 +1,220 @@
+"""The FAQ engine: find the entry a villager's plain-words question means, or hand over.
+
+Villagers ask in everyday words (“老公打我能报警吗”, “打工的钱老板不给”); entries are phrased
+around legal terms. The engine bridges the two in stages, all pure Python, no model:
+
+1. **Analysis** (`analyzer`). Words of the synonym table (every content/faq/synonyms*.yaml
+   file, groups sharing a word merged) become one *concept* term per group; the entries'
+   keywords found whole in a query become *keyword* terms; character bigrams and single
+   characters survive dialect words and jieba's mis-cuts.
+2. **Retrieval** (`index`). BM25 over five fields of each entry — phrasings (question and
+   alternates), keywords, tags, the concepts of the answer, whole keywords — summed with
+   field weights. Terms in more than a fifth of the entries are ignored.
+3. **Re-rank** (`confidence`). The best candidates are ordered by a linear model of each
+   field's share of the best reachable score, rapidfuzz similarity to the closest phrasing
+   (synonyms canonical) and the share of the query the entry explains.
+4. **Confidence** (`confidence`). A logistic model of the top hit's evidence gives each hit
+   a score in [0, 1]; `answer()` answers when the top hit reaches `threshold`.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from bot.domain.content import FaqEntry
+from bot.services.faq_engine.analyzer import Analyzer, Query
+from bot.services.faq_engine.confidence import Evidence, confidence, rank
+from bot.services.faq_engine.index import Field, Index, top
+from bot.services.faq_engine.synonyms import PhraseFinder, SynonymTable
+from bot.services.faq_engine.text import SMALL_TALK, bigrams, normalize, quiet_jieba
+from bot.services.faq_engine.tuning import Tuning
+
+
+@dataclass(frozen=True, slots=True)
+class FaqHit:
+    """One retrieved entry; `score` is the engine's confidence in [0, 1]."""
+
+    faq_id: str
+    score: float
+
+
+def phrasings(entry: FaqEntry) -> tuple[str, ...]:
+    """The ways the entry is asked: its question and its alternates."""
+    return (entry.question, *entry.alternates)
+
+
+class FaqMatcher:
+    """The FAQ engine. Build once per library with `FaqMatcher.build`; searching is read-only."""
+
+    def __init__(
+        self, entries: Sequence[FaqEntry], synonyms: Sequence[Sequence[str]], tuning: Tuning
+    ) -> None:
+        quiet_jieba()
+        self.tuning = tuning
+        self.threshold = tuning.threshold
+        self._ids = [e.id for e in entries]
+        self._syn = SynonymTable(synonyms) if tuning.use_synonyms else None
+        use_phrases = tuning.use_keywords and tuning.phrase_field > 0
+        finder = PhraseFinder(k for e in entries for k in e.keywords) if use_phrases else None
+        an = self._an = Analyzer(self._syn, finder, tuning)
+        said = [[t for p in phrasings(e) for t in an.phrase_terms(p)] for e in entries]
+        none: list[list[str]] = [[] for _ in entries]
+        words = (
+            [an.phrase_terms("，".join(e.keywords)) for e in entries]
+            if tuning.use_keywords
+            else none
+        )
+        tags, answers = none, none
+        if tuning.use_context:
+            tags = [an.phrase_terms("，".join(e.tags)) for e in entries]
+            answers = [an.answer_terms(normalize(e.answer)) for e in entries]
+        fields = [
+            Field(1.0, said),
+            Field(tuning.keyword_field if tuning.use_keywords else 0.0, words),
+            Field(tuning.tag_field if tuning.use_context else 0.0, tags),
+            Field(tuning.answer_field if tuning.use_context else 0.0, answers),
+            Field(
+                tuning.phrase_field if use_phrases else 0.0,
+                [["=" + normalize(k) for k in e.keywords] for e in entries]
+                if use_phrases
+                else none,
+            ),
+        ]
+        self._index = Index(fields, len(entries), tuning.max_df, tuning.k1, tuning.b)
+        self._phrasings = [phrasings(e) for e in entries]
+        self._forms: dict[int, tuple[str, ...]] = {}  # canonical phrasings, made when needed
+
+    @classmethod
+    def build(
+        cls,
+        entries: Sequence[FaqEntry],
+        synonyms: Sequence[Sequence[str]],
+        tuning: Tuning | None = None,
+    ) -> FaqMatcher:
+        """Index `entries` with the library's synonym groups (first word = the legal term).
+
+        Deterministic: the same input gives the same index and the same answers. The cyclic
+        garbage collector is paused meanwhile — the index is millions of small objects and no
+        cycles, and collecting during the build would cost a good part of its time."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return cls(entries, synonyms, tuning or Tuning())
+        finally:
+            if paused:
+                gc.enable()
+
+    def entry_id(self, doc: int) -> str:
+        """The id of the entry at index position `doc`."""
+        return self._ids[doc]
+
+    def _canonical(self, text: str) -> str:
+        norm = normalize(text)
+        return self._syn.canonical(norm) if self._syn is not None else norm
+
+    def _known(self, word: str) -> bool:
+        if self._syn is not None and word in self._syn.group_of:
+            return True
+        return all(self._index.known(g) for g in (bigrams(word) if len(word) > 1 else word))
+
+    def _similarity(self, query: str, doc: int) -> float:
+        forms = self._forms.get(doc)
+        if forms is None:
+            forms = self._forms[doc] = tuple(self._canonical(p) for p in self._phrasings[doc])
+        return max(fuzz.ratio(query, p) for p in forms) / 100.0
+
+    def _retrieve(self, q: Query, depth: int) -> tuple[list[tuple[int, float]], float, float]:
+        """(the best `depth` (doc, BM25 score), best first; the ideal score; unseen words)."""
+        t = self.tuning
+        terms = [(term, w) for term, w, _ in q.terms]
+        unseen = sum(1.0 for w in q.words if not self._known(w))
+        ideal = self._index.ideal(terms, unseen * t.unseen_word)
+        # Characters inside longer words (no positions: they explain nothing) only re-score
+        # the candidates the other terms retrieve: their postings are long and they decide
+        # no candidate on their own.
+        retrieval = [(term, w) for term, w, where in q.terms if where]
+        if len(retrieval) > t.max_terms:  # a long text: its most telling terms will do
+            best = {term: w * self._index.posting(term)[1] for term, w in retrieval}
+            keep = set(sorted(best, key=lambda k: (-best[k], k))[: t.max_terms])
+            retrieval = [tw for tw in retrieval if tw[0] in keep]
+        scores = self._index.score(retrieval)
+        if not scores or ideal <= 0:
+            return [], ideal, unseen
+        extra = [(self._index.posting(term)[0], w) for term, w, where in q.terms if not where]
+        found = [
+            (d, s + sum(w * docs.get(d, 0.0) for docs, w in extra)) for d, s in top(scores, depth)
+        ]
+        found.sort(key=lambda ds: (-ds[1], ds[0]))
+        return found, ideal, unseen
+
+    def evidence(self, query: str, depth: int) -> list[tuple[int, Evidence]]:
+        """The best `depth` candidates by BM25 (doc, evidence), in BM25 order."""
+        q = self._an.query(query)
+        if not q.terms or depth <= 0:
+            return []
+        found, ideal, unseen = self._retrieve(q, depth)
+        if not found:
+            return []
+        terms = [(term, w) for term, w, _ in q.terms]
+        canonical = self._canonical(query)
+        chat = (
+            len(q.norm) <= 8
+            and not any(term[0] == "#" for term, _ in terms)
+            and any(w in q.norm for w in SMALL_TALK)
+        )
+        postings = [(self._index.posting(term)[0], where) for term, _, where in q.terms]
+        # concepts and whole keywords: one of them in the entry anchors the match
+        anchors = [postings[i][0] for i, (term, _) in enumerate(terms) if term[0] in "#="]
+        parts = self._index.field_scores(terms, [d for d, _ in found])
+        spread = q.spread
+        out = []
+        for doc, score in found:
+            seen = {i for docs, where in postings if doc in docs for i in where}
+            ev = Evidence(
+                score=score,
+                fields=tuple(f / ideal for f in parts[doc]),
+                coverage=min(1.0, score / ideal),
+                similarity=self._similarity(canonical, doc),
+                explained=len(seen & spread) / len(spread) if spread else 0.0,
+                unseen=unseen,
+                anchored=any(doc in docs for docs in anchors),
+                words=len(q.words),
+                small_talk=chat,
+            )
+            out.append((doc, ev))
+        return out
+
+    def ranked(self, query: str, limit: int) -> list[tuple[int, Evidence, float]]:
+        """(doc, evidence, confidence) of the best `limit` candidates, best first."""
+        t = self.tuning
+        cands = self.evidence(query, max(limit, t.rerank_depth if t.use_rerank else limit))
+        scored = sorted(
+            ((rank(ev, t), d, ev) for d, ev in cands), key=lambda rde: (-rde[0], rde[1])
+        )
+        out = []
+        for i, (r, d, ev) in enumerate(scored[: max(limit, 0)]):
+            others = scored[1:2] if i == 0 else scored[:1]
+            margin = r - others[0][0] if others else r
+            out.append((d, ev, confidence(ev, margin, t)))
+        return out
+
+    def search(self, query: str, limit: int = 3) -> list[FaqHit]:
+        """The best entries for `query`, best first, each with its confidence in [0, 1]."""
+        return [FaqHit(self._ids[d], round(c, 6)) for d, _, c in self.ranked(query, limit)]
+
+    def answer(self, query: str) -> tuple[FaqHit | None, list[FaqHit]]:
+        """(the top hit if confident, else None; up to 3 related hits worth offering).
+
+        Related hits are the other good candidates when answering, or the best guesses when
+        handing over; hits below `related_floor` (chit-chat matching by chance) are dropped."""
+        hits = [h for h in self.search(query, 4) if h.score >= self.tuning.related_floor]
+        if hits and hits[0].score >= self.threshold:
+            return hits[0], hits[1:4]
+        return None, hits[:3]
+
+
+__all__ = ["FaqHit", "FaqMatcher", "Query", "phrasings"]
