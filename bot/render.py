@@ -150,7 +150,10 @@ def question_message(
 def answer_keyboard(question: QuizQuestion, ask_id: int, selection: frozenset[int]) -> Keyboard:
     if question.type is QuestionType.JUDGE:
         return (
-            (Button("✔ 对", callback("qa", ask_id, 0)), Button("✘ 错", callback("qa", ask_id, 1))),
+            (
+                Button(texts.JUDGE_TRUE, callback("qa", ask_id, 0)),
+                Button(texts.JUDGE_FALSE, callback("qa", ask_id, 1)),
+            ),
         )
     letters = LETTERS[: len(question.options)]
     if question.type is QuestionType.SINGLE:

@@ -296,3 +296,28 @@ BUTTON_NUDGE = "📣 提醒他们学习"
 NUDGE_SENT = "已安排提醒 {count} 人（今天已提醒过的不会重复）。"
 NUDGE = "{name}，好几天没看“每日一学”了，花两分钟学一学吧 📖"
 WEEKLY_HEADER = "🗓 上周学法情况"
+
+# --- small words used in several messages ---------------------------------------------------
+AND_MORE = " 等 {count} 人"
+FRIEND = "朋友"
+NEVER_STUDIED = "从未学习"
+LAST_STUDIED = "{name}（{unit}）最近一次：{last}"
+NOT_CHECKED_IN = "未签到"
+EXAM_DEFAULT_TITLE = "考试"
+JUDGE_TRUE = "✔ 对"
+JUDGE_FALSE = "✘ 错"
+SESSION_BAD_TITLE = "培训名称应为 1–60 个字"
+SESSION_BAD_KIND = "培训类型应为：{kinds}"
+SESSION_BAD_HOURS_RANGE = "课时应大于 0、不超过 24"
+SESSION_NO_TZ = "开始时间缺少时区"
+SESSION_BAD_UNITS = "没有这些单位：{units}"
+SESSION_NO_CODES = "签到码用完了，请先结束一些培训"
+SESSION_UNKNOWN = "没有编号为 {id} 的培训"
+SHEET_BAD_HEADER = "第 1 行: 表头应有 姓名、单位、状态"
+SHEET_UNKNOWN_PERSON = "第 {line} 行: 名单里没有 {unit} 的 {name}"
+SHEET_BAD_STATUS = "第 {line} 行: 状态 {status!r} 不认识（出席、迟到、请假、缺席）"
+
+
+def month_day(month: int, day: int) -> str:
+    """12月1日"""
+    return f"{month}月{day}日"

@@ -142,14 +142,16 @@ async def _show_roll(
         pending=counts.get(None, 0),
     )
     for status, label in (
-        (Attendance.LATE, "迟到"),
-        (Attendance.EXCUSED, "请假"),
-        (Attendance.ABSENT, "缺席"),
-        (None, "未签到"),
+        (Attendance.LATE, ATTENDANCE_WORDS[Attendance.LATE]),
+        (Attendance.EXCUSED, ATTENDANCE_WORDS[Attendance.EXCUSED]),
+        (Attendance.ABSENT, ATTENDANCE_WORDS[Attendance.ABSENT]),
+        (None, texts.NOT_CHECKED_IN),
     ):
         names = by_status.get(status, [])
         if names:
-            shown = "、".join(names[:60]) + (f" 等 {len(names)} 人" if len(names) > 60 else "")
+            shown = "、".join(names[:60]) + (
+                texts.AND_MORE.format(count=len(names)) if len(names) > 60 else ""
+            )
             text += texts.ATTENDANCE_PEOPLE.format(label=label, names=shown)
     unmarked = [r.person for r in roll if r.status in (None, Attendance.ABSENT, Attendance.EXCUSED)]
     chunk = unmarked[page * PAGE : (page + 1) * PAGE]

@@ -89,7 +89,7 @@ async def poll_answer(update: Update, context: Ctx) -> None:
     result = await services.quiz.answer(ask, person, frozenset(answer.option_ids))
     if result.status is AnswerStatus.NOT_BOUND and ask.person_id is None:
         if services.quiz.should_warn_unbound(ask.chat_id, answer.user.id):
-            name = escape(answer.user.full_name or "朋友")
+            name = escape(answer.user.full_name or texts.FRIEND)
             mention = f'<a href="tg://user?id={answer.user.id}">{name}</a>'
             await context.bot.send_message(
                 ask.chat_id,
@@ -237,7 +237,7 @@ async def exam_results_button(update: Update, context: Ctx) -> None:
         return
     missing = "、".join(results.missing[:100]) or texts.EXAM_RESULTS_NOBODY
     if len(results.missing) > 100:
-        missing += f" 等 {len(results.missing)} 人"
+        missing += texts.AND_MORE.format(count=len(results.missing))
     await context.bot.send_message(
         query.message.chat.id,
         texts.EXAM_RESULTS.format(

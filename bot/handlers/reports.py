@@ -82,7 +82,9 @@ async def inactive_command(update: Update, context: Ctx) -> None:
         await message.reply_text(texts.INACTIVE_NONE.format(days=days))
         return
     names = "\n".join(
-        f"{p.name}（{p.unit}）最近一次：{last.isoformat() if last else '从未学习'}"
+        texts.LAST_STUDIED.format(
+            name=p.name, unit=p.unit, last=last.isoformat() if last else texts.NEVER_STUDIED
+        )
         for p, last in idle[:80]
     )
     keyboard = InlineKeyboardMarkup(

@@ -16,7 +16,7 @@ from bot.services.study import TapStatus
 
 
 def _md(day: date | None) -> str:
-    return "" if day is None else f"{day.month}月{day.day}日"
+    return "" if day is None else texts.month_day(day.month, day.day)
 
 
 async def studied_tap(update: Update, context: Ctx) -> None:
@@ -89,7 +89,7 @@ async def me(update: Update, context: Ctx) -> None:
     last = texts.ME_NEVER
     if record.last_studied_at:
         local = record.last_studied_at.astimezone(context.services.clock.tz)
-        last = f"{local.month}月{local.day}日 {local:%H:%M}"
+        last = f"{texts.month_day(local.month, local.day)} {local:%H:%M}"
     await message.reply_text(
         texts.ME.format(
             name=person.name,

@@ -132,7 +132,7 @@ class ExamService:
         if not await self.store.finish(sitting.id, self.clock.now(), score, passed):
             return False
         text = texts.EXAM_DONE.format(
-            title=exam.title if exam else "考试",
+            title=exam.title if exam else texts.EXAM_DEFAULT_TITLE,
             right=right,
             total=total,
             score=score,

@@ -155,7 +155,7 @@ class QuizService:
         n, total = sitting.position + 1, len(sitting.question_ids)
         if sitting.kind is QuizContext.EXAM and sitting.deadline is not None:
             left = max(0, math.ceil((sitting.deadline - self.clock.now()).total_seconds() / 60))
-            title = self.exam_titles.get(sitting.exam_id or "", "考试")
+            title = self.exam_titles.get(sitting.exam_id or "", texts.EXAM_DEFAULT_TITLE)
             header = texts.EXAM_HEADER.format(title=title, n=n, total=total, minutes=left)
             return header, texts.EXAM_POLL_PREFIX.format(n=n, total=total, minutes=left)
         kind = texts.QUESTION_KIND[question.type.value]

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from bot import render
+from bot import render, texts
 from bot.domain.clock import Clock
 from bot.domain.delivery import NewDelivery, Recipient, RecipientKind, session_kind
 from bot.domain.errors import LegalBotError, RosterError
@@ -111,17 +111,17 @@ class TrainingService:
     ) -> TrainingSession:
         title = title.strip()
         if not 1 <= len(title) <= 60:
-            raise SessionError("培训名称应为 1–60 个字")
+            raise SessionError(texts.SESSION_BAD_TITLE)
         if kind not in self.settings.kinds:
-            raise SessionError(f"培训类型应为：{'、'.join(self.settings.kinds)}")
+            raise SessionError(texts.SESSION_BAD_KIND.format(kinds="、".join(self.settings.kinds)))
         if not 0 < hours <= 24:
-            raise SessionError("课时应大于 0、不超过 24")
+            raise SessionError(texts.SESSION_BAD_HOURS_RANGE)
         if starts_at.tzinfo is None:
-            raise SessionError("开始时间缺少时区")
+            raise SessionError(texts.SESSION_NO_TZ)
         known = {u.name for u in await self.people.units()}
         unknown = sorted(units - known)
         if unknown:
-            raise SessionError(f"没有这些单位：{'、'.join(unknown)}")
+            raise SessionError(texts.SESSION_BAD_UNITS.format(units="、".join(unknown)))
         now = self.clock.now()
         s = self.settings
         new = NewSession(
@@ -150,7 +150,7 @@ class TrainingService:
                 code = f"{secrets.randbelow(10**digits):0{digits}d}"
                 if code not in taken:
                     return code
-        raise SessionError("签到码用完了，请先结束一些培训")
+        raise SessionError(texts.SESSION_NO_CODES)
 
     def deep_link(self, session: TrainingSession) -> str:
         return f"https://t.me/{self.bot_username}?start=checkin_{session.token}"
@@ -288,11 +288,11 @@ class TrainingService:
         """A paper sign-in sheet (姓名, 单位, 状态): all rows valid or nothing is recorded."""
         session = await self.store.get(session_id)
         if session is None:
-            raise SessionError(f"没有编号为 {session_id} 的培训")
+            raise SessionError(texts.SESSION_UNKNOWN.format(id=session_id))
         table = read_table(path)
         cols = find_columns(table[0], SHEET_COLUMNS) if table else {}
         if set(cols) != set(SHEET_COLUMNS):
-            raise RosterError(["第 1 行: 表头应有 姓名、单位、状态"])
+            raise RosterError([texts.SHEET_BAD_HEADER])
         people = {(p.name, p.unit_name): p for p in await self.people.active_people()}
         marks, problems = [], []
         at = session.starts_at
@@ -304,11 +304,9 @@ class TrainingService:
             person = people.get((name, unit))
             status = parse_attendance(status_text)
             if person is None:
-                problems.append(f"第 {line} 行: 名单里没有 {unit} 的 {name}")
+                problems.append(texts.SHEET_UNKNOWN_PERSON.format(line=line, unit=unit, name=name))
             elif status is None:
-                problems.append(
-                    f"第 {line} 行: 状态 {status_text!r} 不认识（出席、迟到、请假、缺席）"
-                )
+                problems.append(texts.SHEET_BAD_STATUS.format(line=line, status=status_text))
             else:
                 marks.append(Mark(person.id, status, at))
         if problems:

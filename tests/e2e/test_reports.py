@@ -253,3 +253,35 @@ async def test_report_in_chat_and_charts_use_a_cjk_font(harness: Harness, tmp_pa
     font = FT2Font(font_manager.findfont(charts.cjk_font(), fallback_to_default=False))
     charmap = font.get_charmap()
     assert all(ord(c) in charmap for c in "每日参学率各单位课时培训学习折合王家村")
+
+
+@pytest.mark.parametrize("harness", [{"reports": {"weekly_day": "mon", "weekly_time": "08:30"}}],
+                         indirect=True)  # fmt: skip
+async def test_inactive_nudge_and_weekly_summary(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await h.start()
+    await people(h, tmp_path)
+    for day in ("2026-12-01", "2026-12-02", "2026-12-03"):
+        await _push(h, day)
+    await _tap_today(h, ZHANG, "2026-12-03 09:00")
+    h.at("2026-12-05 10:00")
+    listing = await h.say(WANG, "/inactive 3")
+    assert "最近 3 天没学习的（3 人）" in listing
+    assert "赵六（镇党政办）最近一次：从未学习" in listing and "张三" not in listing
+    answer = await h.tap(WANG, "nudge:3")
+    assert "已安排提醒 3 人" in answer["text"]
+    await h.settle()
+    assert sum("好几天没看" in t for t in h.api.texts_to(ZHAO)) == 1
+    assert "已安排提醒 0 人" in (await h.tap(WANG, "nudge:3"))["text"]  # once a day
+    assert "只有组织者" in (await h.tap(ZHANG, "nudge:3"))["text"]
+
+    runtime = h.runtime
+    assert runtime is not None and runtime.app.job_queue is not None
+    (job,) = runtime.app.job_queue.get_jobs_by_name("weekly_summary")
+    assert job.next_t is not None and job.next_t.weekday() == 0  # Monday
+    h.at("2026-12-07 08:30")
+    await h.run_job(jobs.weekly_summary)
+    await h.settle()
+    weekly = [t for t in h.api.texts_to(WANG) if "上周学法情况" in t]
+    assert len(weekly) == 1 and "推送 3 期，参学 1 人次（1 人）" in weekly[0]
+    assert any("上周学法情况" in t for t in h.api.texts_to(900001))  # the admin from the config
