@@ -8,7 +8,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Upda
 
 from bot import render, texts
 from bot.domain.people import parse_role
-from bot.exports import charts, excel
 from bot.handlers.context import Ctx
 from bot.handlers.menu import CommandRegistry
 from bot.services.periods import PeriodError
@@ -45,6 +44,8 @@ async def report_command(update: Update, context: Ctx) -> None:
         if scope.unit_name is None or p.unit == scope.unit_name
     ]
     await message.reply_text(render.report_summary(report, idle_names, IDLE_DAYS)[:4000])
+    from bot.exports import charts, excel  # matplotlib is heavy: load it only for reports
+
     buffer = io.BytesIO()
     excel.write_xlsx(report, buffer)
     await message.reply_document(

@@ -61,7 +61,7 @@ class Server:
         self.port = free_port()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.fakebot", "--port", str(self.port), "--token", TOKEN],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         assert self.proc.stdout is not None
         self.proc.stdout.readline()  # "fake Bot API on …"
