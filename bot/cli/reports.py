@@ -96,7 +96,8 @@ def cmd_annual(args: argparse.Namespace) -> int:
             scope, label = await service.scope(str(args.year), args.unit)
             report = await service.build(scope, label)
         finally:
-            await db.close()
+            for resource in db:
+                await resource.close()
         print(service.annual_paragraph(report, args.year))
         return 0
 

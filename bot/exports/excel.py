@@ -217,7 +217,7 @@ def _sheet(
             as_percent = (percent_rows is None and c in (percent_cols or set())) or (
                 percent_rows is not None and label in percent_rows and c in (percent_cols or set())
             )
-            if value is None:
+            if value is None or value == "":
                 ws.write_blank(r, c, None)
             elif as_percent and isinstance(value, float):
                 ws.write_number(r, c, value, fmt.percent)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -213,6 +215,13 @@ async def test_report_figures_match_hand_counts(harness: Harness, tmp_path: Path
     ]
     units = {r[0]: r for r in wb["按单位"].iter_rows(min_row=2, values_only=True)}
     assert units["王家村"][3] == 2 and units["王家村"][4] == pytest.approx(2 / 4)
+    quizzes = list(wb["测验"].iter_rows(min_row=2, values_only=True))
+    assert quizzes[-1][:2] == ("（全部答题）", 3)
+    asked = list(wb["咨询"].iter_rows(min_row=2, values_only=True))
+    assert [(r[1], r[3], r[5], r[7]) for r in asked] == [
+        ("张三", "测试问题？", "机器人解答", None),
+        ("钱七", "今天天气怎么样", "转人工", "请看天气预报"),
+    ]
 
     # CSV of the per-person sheet, with a BOM
     csv_path = tmp_path / "people.csv"
@@ -285,3 +294,38 @@ async def test_inactive_nudge_and_weekly_summary(harness: Harness, tmp_path: Pat
     weekly = [t for t in h.api.texts_to(WANG) if "上周学法情况" in t]
     assert len(weekly) == 1 and "推送 3 期，参学 1 人次（1 人）" in weekly[0]
     assert any("上周学法情况" in t for t in h.api.texts_to(900001))  # the admin from the config
+
+
+async def _cli(tmp_path: Path, *args: str) -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEGALBOT_")}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, "--config", str(tmp_path / "config.yaml"),
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), 120)
+    except TimeoutError:
+        proc.kill()
+        out, _ = await proc.communicate()
+        raise AssertionError(f"legalbot {' '.join(args)} hung: {out.decode()[-2000:]}") from None
+    return proc.returncode or 0, out.decode()
+
+
+@pytest.mark.parametrize("harness", [CONFIG], indirect=True)
+async def test_report_and_annual_from_the_command_line(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    await build_history(h, tmp_path)
+    code, out = await _cli(tmp_path, "annual", "2026")
+    assert code == 0 and "推送学法内容4期，参学6人次，平均参学率37.5%" in out
+    for suffix in ("xlsx", "csv", "png"):
+        target = tmp_path / f"out.{suffix}"
+        code, out = await _cli(tmp_path, "report", "--from", "2026-12-01", "--to", "2026-12-04",
+                               "--out", str(target))  # fmt: skip
+        assert code == 0, out
+        assert target.stat().st_size > 100
+    assert load_workbook(tmp_path / "out.xlsx")["概览"]["B3"].value == 4
+    assert (tmp_path / "out.png").read_bytes().startswith(b"\x89PNG")
+    assert "张三,王家村,法律明白人,2,50.0%" in (tmp_path / "out.csv").read_text("utf-8-sig")
+    code, out = await _cli(tmp_path, "report", "--from", "2026-12-01", "--to", "2026-12-04",
+                           "--unit", "火星村", "--out", str(tmp_path / "x.xlsx"))  # fmt: skip
+    assert code == 1 and "火星村" in out
