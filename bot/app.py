@@ -69,6 +69,21 @@ def planner_for(config: Config, library: Library) -> StudyPlanner:
     return StudyPlanner(library, calendar)
 
 
+def training_settings(config: Config) -> TrainingSettings:
+    t = config.training
+    return TrainingSettings(
+        kinds=t.kinds,
+        before=timedelta(minutes=t.checkin_before_minutes),
+        after=timedelta(minutes=t.checkin_after_minutes),
+        grace=timedelta(minutes=t.late_grace_minutes),
+        late_credit=t.late_credit,
+        reminder_lead=timedelta(minutes=t.reminder_lead_minutes),
+        code_attempts=t.code_attempts,
+        code_window=timedelta(minutes=t.code_attempt_window_minutes),
+        minutes_per_class_hour=config.hours.minutes_per_class_hour,
+    )
+
+
 def study_settings(config: Config) -> StudySettings:
     return StudySettings(
         push_time=config.study.push_time,
@@ -183,7 +198,6 @@ class Runtime:
     def _training(
         self, db: Database, people: PeopleStore, outbox: Outbox, audit: AuditStore
     ) -> TrainingService:
-        t = self.config.training
         service = TrainingService(
             TrainingStore(db),
             people,
@@ -191,17 +205,7 @@ class Runtime:
             outbox,
             audit,
             self.clock,
-            TrainingSettings(
-                kinds=t.kinds,
-                before=timedelta(minutes=t.checkin_before_minutes),
-                after=timedelta(minutes=t.checkin_after_minutes),
-                grace=timedelta(minutes=t.late_grace_minutes),
-                late_credit=t.late_credit,
-                reminder_lead=timedelta(minutes=t.reminder_lead_minutes),
-                code_attempts=t.code_attempts,
-                code_window=timedelta(minutes=t.code_attempt_window_minutes),
-                minutes_per_class_hour=self.config.hours.minutes_per_class_hour,
-            ),
+            training_settings(self.config),
         )
         service.bot_username = self.app.bot.username or ""
         return service

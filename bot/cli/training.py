@@ -15,9 +15,8 @@ from bot.domain.errors import RosterError
 
 
 async def _training(config: Config) -> tuple[Any, Any]:
-    from datetime import timedelta
-
-    from bot.services.training import TrainingService, TrainingSettings
+    from bot.app import training_settings
+    from bot.services.training import TrainingService
     from bot.storage.audit import AuditStore
     from bot.storage.db import Database
     from bot.storage.people import PeopleStore
@@ -25,18 +24,7 @@ async def _training(config: Config) -> tuple[Any, Any]:
     from bot.storage.training import TrainingStore
 
     db = await Database.open(config.database)
-    t = config.training
-    settings = TrainingSettings(
-        kinds=t.kinds,
-        before=timedelta(minutes=t.checkin_before_minutes),
-        after=timedelta(minutes=t.checkin_after_minutes),
-        grace=timedelta(minutes=t.late_grace_minutes),
-        late_credit=t.late_credit,
-        reminder_lead=timedelta(minutes=t.reminder_lead_minutes),
-        code_attempts=t.code_attempts,
-        code_window=timedelta(minutes=t.code_attempt_window_minutes),
-        minutes_per_class_hour=config.hours.minutes_per_class_hour,
-    )
+    settings = training_settings(config)
     service = TrainingService(
         TrainingStore(db),
         PeopleStore(db),

@@ -204,20 +204,11 @@ class QuizService:
         self, ask: Ask | None, person: Person | None, choice: frozenset[int]
     ) -> Answered:
         """Grade one answer and record it, or say why it is refused (nothing recorded then)."""
-        if ask is None:
-            return Answered(AnswerStatus.GONE)
-        if person is None:
-            return Answered(AnswerStatus.NOT_BOUND, ask)
-        if ask.person_id is not None and ask.person_id != person.id:
-            return Answered(AnswerStatus.NOT_YOURS, ask)
-        question = self.library.question(ask.question_id)
-        if question is None:
-            return Answered(AnswerStatus.GONE, ask)
-        if await self.store.answered(ask.id, person.id):
-            return Answered(AnswerStatus.ALREADY, ask, question)
-        now = self.clock.now()
-        if now > ask.expires_at or not await self._sitting_open(ask):
-            return Answered(AnswerStatus.EXPIRED, ask, question)
+        check = await self._check_open(ask, person)
+        if check.status is not AnswerStatus.RECORDED:
+            return check
+        assert ask is not None and person is not None and check.question is not None
+        question, now = check.question, self.clock.now()
         if not choice:
             return Answered(AnswerStatus.EMPTY, ask, question)
         correct = choice == question.answer

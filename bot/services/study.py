@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -245,51 +246,32 @@ class StudyService:
             return 0
         await self.store.set_state("remind_done", day.isoformat(), self.clock.now())
         studied = await self.store.studied_people(day)
-        rows = []
-        for person_id in await self.outbox.store.sent_people(day, DeliveryKind.STUDY):
-            if person_id in studied:
-                continue
-            person = await self.people.by_id(person_id)
-            if (
-                person is None
-                or person.telegram_id is None
-                or person.blocked_at
-                or not person.active
-            ):
-                continue
-            payload_id = await self.outbox.payload_id(render.reminder_message(person.name))
-            rows.append(
-                NewDelivery(
-                    Recipient(RecipientKind.PERSON, person.id, person.telegram_id),
-                    day,
-                    DeliveryKind.REMINDER,
-                    payload_id,
-                )
-            )
-        return await self.outbox.enqueue(rows)
+        waiting = [
+            pid
+            for pid in await self.outbox.store.sent_people(day, DeliveryKind.STUDY)
+            if pid not in studied
+        ]
+        return await self._personal(waiting, render.reminder_message, DeliveryKind.REMINDER)
 
     async def nudge(self, person_ids: list[int]) -> int:
         """Remind people who stopped studying (an organizer's button); once a day each."""
+        return await self._personal(person_ids, render.nudge_message, "nudge")
+
+    async def _personal(
+        self, person_ids: list[int], message: Callable[[str], Payload], kind: str
+    ) -> int:
+        """Queue a message addressed by name to each reachable person, once per day and kind."""
         day = self.today()
         rows = []
         for person_id in person_ids:
             person = await self.people.by_id(person_id)
-            if (
-                person is None
-                or person.telegram_id is None
-                or person.blocked_at
-                or not person.active
-            ):
+            if person is None or person.telegram_id is None or person.blocked_at:
                 continue
-            payload_id = await self.outbox.payload_id(render.nudge_message(person.name))
-            rows.append(
-                NewDelivery(
-                    Recipient(RecipientKind.PERSON, person.id, person.telegram_id),
-                    day,
-                    "nudge",
-                    payload_id,
-                )
-            )
+            if not person.active:
+                continue
+            payload_id = await self.outbox.payload_id(message(person.name))
+            recipient = Recipient(RecipientKind.PERSON, person.id, person.telegram_id)
+            rows.append(NewDelivery(recipient, day, kind, payload_id))
         return await self.outbox.enqueue(rows)
 
     async def broadcast(self, telegram_ids: list[int], payload: Payload, kind: str) -> int:
