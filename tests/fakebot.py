@@ -97,7 +97,7 @@ def _decode(value: str) -> Any:
 
 @dataclass
 class FakeBotApi:
-    token: str = "123456789:TEST-token-for-the-fake-bot-api-server"
+    token: str = "123456:TEST-token-for-the-fake-bot-api-server"
     spec: dict[str, Any] | None = field(default_factory=load_spec)
     calls: list[Call] = field(default_factory=list)
     violations: list[str] = field(default_factory=list)

@@ -55,7 +55,7 @@ async def test_token_absent_from_logs_even_at_debug(harness: Harness, tmp_path: 
 
 
 async def test_rejected_token_is_not_printed(fake_api: FakeBotApi, tmp_path: Path) -> None:
-    wrong = "987654321:AAWrong-token-that-the-server-rejects-xyz"
+    wrong = "987654:AAWrong-token-that-the-server-rejects-xyz"
     config = tmp_path / "config.yaml"
     config.write_text(
         f"telegram:\n  base_url: {fake_api.base_url}\n  base_file_url: {fake_api.base_file_url}\n"

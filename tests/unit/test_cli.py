@@ -14,7 +14,7 @@ from tests.harness import FIXTURE_CONTENT
 from tests.rosters import SMALL, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "123456789:AAHsecret-token-value-that-must-never-leak"
+TOKEN = "123456:AAHsecret-token-value-that-must-never-leak"
 
 
 def run(

@@ -10,7 +10,7 @@ import pytest
 from bot.config import load_config
 from bot.domain.errors import ConfigError
 
-TOKEN = "123456789:AAHsecret-token-value-that-must-never-leak"
+TOKEN = "123456:AAHsecret-token-value-that-must-never-leak"
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import replace
+
+import pytest
 from datetime import date
 
 from bot.content.loader import load_library
@@ -45,9 +47,5 @@ def test_long_item_splits_at_paragraphs_under_the_limit() -> None:
 
 def test_callback_data_limit() -> None:
     assert callback("st", 123) == "st:123"
-    try:
+    with pytest.raises(ValueError):
         callback("x" * 70)
-    except ValueError:
-        pass
-    else:
-        raise AssertionError("over-long callback data must be refused")
