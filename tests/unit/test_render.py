@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
-from datetime import date
 
 from bot.content.loader import load_library
 from bot.render import MESSAGE_LIMIT, callback, study_message
