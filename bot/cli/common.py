@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
@@ -66,3 +67,11 @@ async def bot_username(config: Config, given: str | None) -> str:
         raise CliError(
             "无法向 Telegram 查询机器人用户名：请用 --bot-username 或配置 telegram.bot_username"
         ) from None
+
+
+def print_problems(problems: list[str], summary: str) -> int:
+    """Each problem on stdout, the summary on stderr; the exit code for "input has problems"."""
+    for line in problems:
+        print(line)
+    print(summary, file=sys.stderr)
+    return EXIT_PROBLEMS

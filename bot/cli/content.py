@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import EXIT_PROBLEMS, CliError, library_at, load, run_async
+from bot.cli.common import EXIT_PROBLEMS, CliError, library_at, load, print_problems, run_async
 from bot.config import Config
 from bot.content.loader import load_library
 from bot.domain.clock import SystemClock
@@ -22,10 +22,7 @@ def cmd_check_content(args: argparse.Namespace) -> int:
     try:
         library = load_library(root)
     except ContentError as e:
-        for problem in e.problems:
-            print(problem)
-        print(f"共 {len(e.problems)} 个问题。", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return print_problems(e.problems, f"共 {len(e.problems)} 个问题。")
     print(f"学习内容 study: {len(library.study)}")
     for track in Track:
         print(f"  {track.value}: {len(library.study_for(track))}")
@@ -114,10 +111,9 @@ def cmd_quiz_import(args: argparse.Namespace) -> int:
         Path(args.file), out, library.laws, tag=args.tag, difficulty=args.difficulty
     )
     if not result.ok:
-        for line in result.problems:
-            print(line)
-        print(f"题库有 {len(result.problems)} 处问题，没有写出文件。", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return print_problems(
+            result.problems, f"题库有 {len(result.problems)} 处问题，没有写出文件。"
+        )
     with_reference = sum(1 for q in result.questions if q.get("reference"))
     print(f"已导入 {len(result.questions)} 道题到 {out}（{with_reference} 道有法律出处）。")
     if out.resolve().is_relative_to(root.resolve()):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import EXIT_PROBLEMS, bot_username, load, run_async
+from bot.cli.common import bot_username, load, print_problems, run_async
 from bot.config import Config
 from bot.domain.clock import SystemClock
 from bot.domain.errors import RosterError
@@ -31,10 +30,9 @@ async def _roster_import(config: Config, path: Path) -> int:
         try:
             result = await service.import_file(path)
         except RosterError as e:
-            for line in e.problems:
-                print(line)
-            print(f"名单有 {len(e.problems)} 处问题，没有导入任何数据。", file=sys.stderr)
-            return EXIT_PROBLEMS
+            return print_problems(
+                e.problems, f"名单有 {len(e.problems)} 处问题，没有导入任何数据。"
+            )
         print(
             f"导入完成：新增 {result.added} 人，更新 {result.updated} 人，"
             f"未变 {result.unchanged} 人。"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli.common import EXIT_PROBLEMS, CliError, bot_username, load, run_async
+from bot.cli.common import EXIT_PROBLEMS, CliError, bot_username, load, print_problems, run_async
 from bot.config import Config
 from bot.domain.clock import SystemClock
 from bot.domain.errors import RosterError
@@ -102,10 +101,7 @@ def cmd_attendance_import(args: argparse.Namespace) -> int:
         try:
             count = await service.import_sheet(int(args.session), Path(args.file))
         except RosterError as e:
-            for line in e.problems:
-                print(line)
-            print(f"签到表有 {len(e.problems)} 处问题，没有导入。", file=sys.stderr)
-            return EXIT_PROBLEMS
+            return print_problems(e.problems, f"签到表有 {len(e.problems)} 处问题，没有导入。")
         finally:
             await db.close()
         print(f"已导入 {count} 条签到记录到培训 #{args.session}。")

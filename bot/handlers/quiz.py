@@ -10,7 +10,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.ext import PollAnswerHandler
 
 from bot import texts
-from bot.domain.quiz import AnswerStatus
+from bot.domain.quiz import AnswerStatus, Ask
 from bot.handlers.common import current_person
 from bot.handlers.context import Ctx
 from bot.handlers.menu import CommandRegistry
@@ -106,14 +106,8 @@ async def answer_button(update: Update, context: Ctx) -> None:
     if query is None or query.data is None:
         return
     _, ask_id, option = query.data.split(":")
-    services = context.services
-    ask = await services.quiz.ask_by_id(int(ask_id))
-    result = await services.quiz.answer(
-        ask, await current_person(update, context), frozenset({int(option)})
-    )
-    await _reply_to_tap(query, result)
-    if result.status is AnswerStatus.RECORDED:
-        await _after(context, result)
+    ask = await context.services.quiz.ask_by_id(int(ask_id))
+    await _grade_tap(update, context, query, ask, frozenset({int(option)}))
 
 
 async def toggle_button(update: Update, context: Ctx) -> None:
@@ -134,10 +128,15 @@ async def submit_button(update: Update, context: Ctx) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    services = context.services
-    ask = await services.quiz.ask_by_id(int(query.data.split(":")[1]))
-    choice = ask.selection if ask is not None else frozenset()
-    result = await services.quiz.answer(ask, await current_person(update, context), choice)
+    ask = await context.services.quiz.ask_by_id(int(query.data.split(":")[1]))
+    await _grade_tap(update, context, query, ask, ask.selection if ask else frozenset())
+
+
+async def _grade_tap(
+    update: Update, context: Ctx, query: CallbackQuery, ask: Ask | None, choice: frozenset[int]
+) -> None:
+    """A button answer (a letter, or 提交 of the toggled options): grade, reply, go on."""
+    result = await context.services.quiz.answer(ask, await current_person(update, context), choice)
     await _reply_to_tap(query, result)
     if result.status is AnswerStatus.RECORDED:
         await _after(context, result)

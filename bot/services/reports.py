@@ -7,6 +7,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.domain.clock import Clock
 from bot.domain.people import Role
@@ -15,8 +16,27 @@ from bot.storage.people import PeopleStore
 from bot.storage.reports import ConsultRow, ExamRow, PersonRow, ReportStore, Scope, SessionRow
 
 
+class _Rates:
+    """Participation and accuracy, computed the same way for a person and for a unit."""
+
+    __slots__ = ()
+    if TYPE_CHECKING:
+        delivered: int
+        studied_delivered: int
+        answered: int
+        correct: int
+
+    @property
+    def participation(self) -> float | None:
+        return self.studied_delivered / self.delivered if self.delivered else None
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answered if self.answered else None
+
+
 @dataclass(frozen=True, slots=True)
-class PersonFigures:
+class PersonFigures(_Rates):
     person: PersonRow
     study_days: int = 0
     delivered: int = 0
@@ -31,14 +51,6 @@ class PersonFigures:
     minutes_per_class_hour: int = 45
 
     @property
-    def participation(self) -> float | None:
-        return self.studied_delivered / self.delivered if self.delivered else None
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.answered if self.answered else None
-
-    @property
     def study_hours(self) -> float:
         return self.minutes / self.minutes_per_class_hour
 
@@ -48,7 +60,7 @@ class PersonFigures:
 
 
 @dataclass
-class UnitFigures:
+class UnitFigures(_Rates):
     unit: str
     people: int = 0
     studying: int = 0
@@ -62,14 +74,6 @@ class UnitFigures:
     answered: int = 0
     correct: int = 0
     consultations: int = 0
-
-    @property
-    def participation(self) -> float | None:
-        return self.studied_delivered / self.delivered if self.delivered else None
-
-    @property
-    def accuracy(self) -> float | None:
-        return self.correct / self.answered if self.answered else None
 
 
 @dataclass(frozen=True, slots=True)
