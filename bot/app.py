@@ -312,7 +312,7 @@ def build_runtime(config: Config, library: Library, clock: Clock | None = None) 
     reports.register(registry)
     faq.register(registry)  # last: its free-text handler catches what nothing else did
     app.add_error_handler(on_error)
-    matcher = FaqMatcher.build(library.faq, library.synonyms)
+    matcher = FaqMatcher.build(library.faq, library.synonyms, outside=library.outside)
     if config.faq.threshold is not None:
         matcher.threshold = config.faq.threshold
     runtime = Runtime(

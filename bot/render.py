@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, tzinfo
 from html import escape
 
 from bot import texts
-from bot.domain.content import FaqEntry, QuestionType, QuizQuestion, StudyItem
+from bot.domain.content import FaqEntry, OutsideTopic, QuestionType, QuizQuestion, StudyItem
 from bot.domain.messages import Button, Keyboard, OutMessage, OutPoll, Payload
 from bot.domain.training import Mode, TrainingSession
 from bot.services.reports import Report, hours, percent
@@ -293,9 +293,22 @@ def faq_answer(entry: FaqEntry, consultation_id: int, related: list[FaqEntry]) -
     return OutMessage(text, tuple(rows))
 
 
-def faq_handover(contacts: tuple[str, ...], guesses: list[FaqEntry]) -> OutMessage:
-    """Below the threshold: say so, give the contacts, offer the closest questions."""
-    lines = [escape(texts.FAQ_HANDOVER), *(f"• {escape(c)}" for c in contacts)]
+def faq_handover(
+    contacts: tuple[str, ...], guesses: list[FaqEntry], outside: OutsideTopic | None = None
+) -> OutMessage:
+    """Below the threshold, or a matter the FAQ does not answer: say so, give the contacts
+    (and the office that handles the matter, when known), offer the closest questions.
+    Small talk gets a greeting and an example instead."""
+    if outside is not None and outside.chat:
+        return OutMessage(escape(texts.FAQ_SMALL_TALK), ())
+    if outside is not None:
+        lines = [escape(texts.FAQ_OUTSIDE.format(topic=outside.topic))]
+        if outside.where:
+            lines.append(escape(texts.FAQ_OUTSIDE_WHERE.format(where=outside.where)))
+        lines += ["", escape(texts.FAQ_OUTSIDE_CONTACTS)]
+    else:
+        lines = [escape(texts.FAQ_HANDOVER)]
+    lines += [f"• {escape(c)}" for c in contacts]
     if guesses:
         lines += ["", escape(texts.FAQ_GUESSES)]
     return OutMessage("\n".join(lines), tuple(_related_rows(guesses)))

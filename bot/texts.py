@@ -256,6 +256,13 @@ FAQ_HELPFUL = "👍 有帮助"
 FAQ_UNHELPFUL = "👎 没帮助"
 FAQ_HANDOVER = "这个问题我还答不好，已经记下来转给工作人员，他们会尽快回复您。您也可以直接联系："
 FAQ_GUESSES = "或者，您是不是想问："
+FAQ_OUTSIDE = "“{topic}”方面的事，我这里的法律问答还没有收录，已经记下来转给工作人员。"
+FAQ_OUTSIDE_WHERE = "这类事一般找：{where}。"
+FAQ_OUTSIDE_CONTACTS = "有法律上的问题，也可以直接联系："
+FAQ_SMALL_TALK = (
+    "您好！我是普法小助手，专门解答法律方面的问题。"
+    "有事直接打字问我就行，比如：“邻居占了我家地基咋办”“老板不给工钱咋整”。"
+)
 FAQ_ASK_USAGE = "请这样问：/ask 您的问题，例如 /ask 邻居占了我家宅基地咋办"
 FAQ_THANKS = "谢谢您的反馈！"
 FAQ_SORRY = "谢谢反馈，已转给工作人员，他们会再联系您。"

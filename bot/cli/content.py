@@ -143,7 +143,7 @@ def cmd_faq_eval(args: argparse.Namespace) -> int:
     if unknown:
         raise CliError(f"标注里有内容库没有的编号：{'、'.join(unknown[:10])}", EXIT_PROBLEMS)
     started = time.perf_counter()
-    engine = FaqMatcher.build(lib.faq, lib.synonyms)
+    engine = FaqMatcher.build(lib.faq, lib.synonyms, outside=lib.outside)
     built = time.perf_counter() - started
     print(f"{len(rows)} 条标注问题，{len(lib.faq)} 条咨询条目（建索引 {built:.2f} 秒）")
     print(format_report(evaluate(engine, rows), "本机器人的匹配引擎 (engine)"))

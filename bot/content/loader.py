@@ -19,6 +19,7 @@ from bot.content.schema import (
     ExamModel,
     FaqModel,
     LawModel,
+    OutsideModel,
     QuizModel,
     StudyModel,
     parse_local,
@@ -30,6 +31,7 @@ from bot.domain.content import (
     FaqEntry,
     Law,
     Library,
+    OutsideTopic,
     Pin,
     QuestionType,
     QuizQuestion,
@@ -44,10 +46,16 @@ log = logging.getLogger(__name__)
 M = TypeVar("M", bound=BaseModel)
 LETTERS = "ABCDEFGHIJKL"
 SYNONYMS_GLOB = "synonyms*.yaml"
+OUTSIDE_GLOB = "outside*.yaml"
 
 
 def _is_synonyms(path: Path) -> bool:
     return path.match(SYNONYMS_GLOB)
+
+
+def _not_faq(path: Path) -> bool:
+    """faq/ also holds the synonym tables and the matters it does not answer."""
+    return _is_synonyms(path) or path.match(OUTSIDE_GLOB)
 
 
 class _Problems:
@@ -230,7 +238,10 @@ def load_library(root: Path) -> Library:
     law_names = {law.name for law in laws}
     study_raw = _load_kind(root, "study", StudyModel, problems)
     quiz_raw = _load_kind(root, "quiz", QuizModel, problems)
-    faq_raw = _load_kind(root, "faq", FaqModel, problems, skip=_is_synonyms)
+    faq_raw = _load_kind(root, "faq", FaqModel, problems, skip=_not_faq)
+    outside_raw = _load_kind(
+        root, "faq", OutsideModel, problems, skip=lambda p: not p.match(OUTSIDE_GLOB)
+    )
     synonyms = _load_synonyms(root, problems)
 
     seen: dict[str, str] = {}
@@ -238,6 +249,7 @@ def load_library(root: Path) -> Library:
         *((m.id, p, n) for m, p, n in study_raw),
         *((m.id, p, n) for m, p, n in quiz_raw),
         *((m.id, p, n) for m, p, n in faq_raw),
+        *((m.id, p, n) for m, p, n in outside_raw),
     ]
     for item_id, path, line in located:
         if item_id in seen:
@@ -289,6 +301,10 @@ def load_library(root: Path) -> Library:
         quiz=tuple(quiz),
         faq=tuple(faq),
         synonyms=synonyms,
+        outside=tuple(
+            OutsideTopic(m.id, m.topic, tuple(m.phrasings), m.where or None, m.chat)
+            for m, _, _ in outside_raw
+        ),
         unlinked_quiz=tuple(unlinked),
         exams=exams,
     )

@@ -144,6 +144,17 @@ class FaqModel(_Item):
         return v
 
 
+class OutsideModel(_Item):
+    """A matter the FAQ library does not answer (faq/outside*.yaml): questions matching it are
+    handed over, with `where` (the office that handles it) when known."""
+
+    id: Id
+    topic: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+    where: Annotated[str, StringConstraints(strip_whitespace=True, max_length=30)] | None = None
+    chat: bool = False  # small talk: greet back and show how to ask, no hand-over to staff
+    phrasings: list[Text] = Field(min_length=3)
+
+
 def roles_of(values: list[str] | None) -> frozenset[Role]:
     return frozenset(Role) if values is None else frozenset(_roles(values))
 

@@ -87,6 +87,17 @@ class FaqEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class OutsideTopic:
+    """A matter the FAQ library does not answer; questions matching it are handed over."""
+
+    id: str
+    topic: str
+    phrasings: tuple[str, ...]
+    where: str | None = None  # the office that usually handles it
+    chat: bool = False  # small talk rather than a question
+
+
+@dataclass(frozen=True, slots=True)
 class Library:
     """Everything under content/, validated; lookups by id.
 
@@ -98,6 +109,7 @@ class Library:
     quiz: tuple[QuizQuestion, ...]
     faq: tuple[FaqEntry, ...]
     synonyms: tuple[tuple[str, ...], ...] = ()
+    outside: tuple[OutsideTopic, ...] = ()  # matters the FAQ does not answer
     unlinked_quiz: tuple[str, ...] = ()
     exams: tuple[Exam, ...] = ()
     _study_by_id: dict[str, StudyItem] = field(default_factory=dict, repr=False, compare=False)

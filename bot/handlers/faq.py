@@ -23,7 +23,7 @@ async def _reply(message: Message, context: Ctx, reply: FaqReply) -> None:
     part = (
         render.faq_answer(reply.entry, reply.consultation_id, reply.related)
         if reply.entry
-        else render.faq_handover(faq.contacts, reply.related)
+        else render.faq_handover(faq.contacts, reply.related, reply.outside)
     )
     await message.reply_text(
         part.text, parse_mode=ParseMode.HTML, reply_markup=markup(part.buttons)

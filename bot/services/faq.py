@@ -11,9 +11,9 @@ from typing import Protocol
 
 from bot.domain.clock import Clock
 from bot.domain.consult import Consultation, Feedback, OpenQuestion, Outcome
-from bot.domain.content import FaqEntry, Library
+from bot.domain.content import FaqEntry, Library, OutsideTopic
 from bot.domain.people import Person
-from bot.services.faq_match import FaqHit
+from bot.services.faq_engine.matcher import Verdict
 from bot.storage.audit import AuditStore
 from bot.storage.consult import ConsultStore
 
@@ -23,7 +23,7 @@ QUESTION_LIMIT = 500
 class Matcher(Protocol):
     threshold: float
 
-    def answer(self, query: str) -> tuple[FaqHit | None, list[FaqHit]]: ...
+    def consult(self, query: str) -> Verdict: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +31,7 @@ class FaqReply:
     consultation_id: int
     entry: FaqEntry | None  # None: handed over
     related: list[FaqEntry]
+    outside: OutsideTopic | None = None  # handed over as a matter the FAQ does not answer
 
 
 class FaqService:
@@ -50,6 +51,7 @@ class FaqService:
         self.clock = clock
         self.contacts = contacts
         self._by_id = {e.id: e for e in library.faq}
+        self._small_talk = {t.id for t in library.outside if t.chat}
 
     def entry(self, faq_id: str) -> FaqEntry | None:
         return self._by_id.get(faq_id)
@@ -59,22 +61,31 @@ class FaqService:
     ) -> FaqReply:
         """Answer from the library when confident, else hand over; the question is logged."""
         question = " ".join(question.split())[:QUESTION_LIMIT]
-        hit, related = self.matcher.answer(question)
+        verdict = self.matcher.consult(question)
+        hit, related = verdict.hit, verdict.related
         entry = self.entry(hit.faq_id) if hit else None
+        matched: str | None
+        if verdict.outside is not None:  # logged as the matter it is closest to
+            matched, score = verdict.outside.id, 0.0
+        elif hit is not None:
+            matched, score = hit.faq_id, hit.score
+        else:
+            matched = related[0].faq_id if related else None
+            score = related[0].score if related else 0.0
         now = self.clock.now()
         consultation_id = await self.store.log(
             person.id if person else None,
             telegram_id,
             chat_id,
             question,
-            hit.faq_id if hit else (related[0].faq_id if related else None),
-            hit.score if hit else (related[0].score if related else 0.0),
+            matched,
+            score,
             Outcome.ANSWERED if entry else Outcome.HANDED_OVER,
             now,
             now.astimezone(self.clock.tz).date(),
         )
         others = [e for e in (self.entry(h.faq_id) for h in related) if e is not None]
-        return FaqReply(consultation_id, entry, others[:3])
+        return FaqReply(consultation_id, entry, others[:3], verdict.outside)
 
     async def show(
         self, person: Person | None, telegram_id: int, chat_id: int, faq_id: str
@@ -113,6 +124,8 @@ class FaqService:
         since = self.clock.now() - timedelta(days=days)
         groups: dict[str, list[Consultation]] = {}
         for c in await self.store.open_questions(since, limit):
+            if c.matched_id in self._small_talk:  # greetings and thanks need no reply
+                continue
             groups.setdefault(_key(c.question), []).append(c)
         out = [
             OpenQuestion(

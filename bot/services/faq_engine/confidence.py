@@ -23,6 +23,7 @@ class Evidence:
     coverage: float  # score / the best score the query's terms could reach, in [0, 1]
     similarity: float  # rapidfuzz ratio to the closest phrasing, synonyms canonical, [0, 1]
     explained: float  # share of the query's content characters the entry has a term for
+    likelihood: float  # the entry's share among the candidates by query likelihood, [0, 1]
     unseen: float  # query words no entry uses
     anchored: bool  # the entry has one of the query's synonym-table words or keywords
     words: int  # content words in the query
@@ -31,7 +32,7 @@ class Evidence:
 
 def rank_features(ev: Evidence) -> tuple[float, ...]:
     """The inputs of the ranking, in the order of `Tuning.ranking`."""
-    return (*ev.fields, ev.similarity, ev.explained)
+    return (*ev.fields, ev.similarity, ev.explained, ev.likelihood)
 
 
 def rank(ev: Evidence, t: Tuning) -> float:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.content.loader import load_library
-from bot.domain.content import FaqEntry, Library
+from bot.domain.content import FaqEntry, Library, OutsideTopic
 from bot.services.faq_engine.confidence import confidence_features, rank, rank_features
 from bot.services.faq_engine.matcher import FaqMatcher
 from bot.services.faq_engine.tuning import Tuning
@@ -80,6 +80,32 @@ def held_out(
     return kept, asked
 
 
+def held_out_outside(
+    topics: Sequence[OutsideTopic], fold: int
+) -> tuple[list[OutsideTopic], list[str]]:
+    """(the matters without their `fold`-th quarter of phrasings, those phrasings)."""
+    kept = [
+        dataclasses.replace(
+            t, phrasings=tuple(p for i, p in enumerate(t.phrasings) if i % FOLDS != fold)
+        )
+        for t in topics
+    ]
+    asked = [p for t in topics for i, p in enumerate(t.phrasings) if i % FOLDS == fold]
+    return kept, asked
+
+
+def _matcher(
+    library: Library, tuning: Tuning, fold: int | None
+) -> tuple[FaqMatcher, list[tuple[str, str]], list[str]]:
+    """(an engine without the `fold`-th quarter of phrasings, the in-scope phrasings left out
+    → id, the out-of-scope ones left out); the whole library when `fold` is None."""
+    if fold is None:
+        return FaqMatcher.build(library.faq, library.synonyms, tuning, library.outside), [], []
+    entries, asked = held_out(library.faq, fold)
+    outside, out_asked = held_out_outside(library.outside, fold)
+    return FaqMatcher.build(entries, library.synonyms, tuning, outside), asked, out_asked
+
+
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     """x with a·x = b (Gaussian elimination with partial pivoting; a is small and regular)."""
     n = len(b)
@@ -129,8 +155,7 @@ def fit_ranking(library: Library, tuning: Tuning) -> tuple[float, ...]:
     the top `rerank_depth` candidates."""
     diffs: list[list[float]] = []
     for fold in range(FOLDS):
-        entries, asked = held_out(library.faq, fold)
-        m = FaqMatcher.build(entries, library.synonyms, tuning)
+        m, asked, _ = _matcher(library, tuning, fold)
         for query, expected in asked:
             cands = m.evidence(query, tuning.rerank_depth)
             right = [rank_features(ev) for d, ev in cands if m.entry_id(d) == expected]
@@ -156,12 +181,17 @@ def fit_confidence(library: Library, tuning: Tuning) -> tuple[float, ...]:
     """Confidence weights: in-scope held-out phrasings against the out-of-scope questions."""
     xs: list[list[float]] = []
     ys: list[float] = []
+    outside_ids = {t.id for t in library.outside}
     for fold in range(FOLDS):
-        entries, asked = held_out(library.faq, fold)
-        m = FaqMatcher.build(entries, library.synonyms, tuning)
+        m, asked, out_asked = _matcher(library, tuning, fold)
         xs += [top_features(m, q)[1] for q, _ in asked]
         ys += [1.0] * len(asked)
-    m = FaqMatcher.build(library.faq, library.synonyms, tuning)
+        for q in out_asked:  # those the matters do not catch reach the confidence
+            top_id, features = top_features(m, q)
+            if top_id is not None and top_id not in outside_ids:
+                xs.append(features)
+                ys.append(0.0)
+    m, _, _ = _matcher(library, tuning, None)
     xs += [top_features(m, q)[1] for q in OUT_OF_SCOPE]
     ys += [0.0] * len(OUT_OF_SCOPE)
     pos = sum(ys)
@@ -185,7 +215,7 @@ def main(dev: Path | None) -> None:
         rows = read_eval_tsv(dev)
         for th in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
             at = dataclasses.replace(tuning, threshold=th)
-            r = evaluate(FaqMatcher.build(library.faq, library.synonyms, at), rows)
+            r = evaluate(FaqMatcher.build(library.faq, library.synonyms, at, library.outside), rows)
             print(
                 f"threshold {th:.2f}: top-1 {r.top1:.3f}  top-3 {r.top3:.3f}  "
                 f"hand-over P {r.handover_precision:.3f} R {r.handover_recall:.3f}"

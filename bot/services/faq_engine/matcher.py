@@ -25,10 +25,11 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from bot.domain.content import FaqEntry
+from bot.domain.content import FaqEntry, OutsideTopic
 from bot.services.faq_engine.analyzer import Analyzer, Query
 from bot.services.faq_engine.confidence import Evidence, confidence, rank
 from bot.services.faq_engine.index import Field, Index, top
+from bot.services.faq_engine.likelihood import QueryLikelihood
 from bot.services.faq_engine.synonyms import PhraseFinder, SynonymTable
 from bot.services.faq_engine.text import SMALL_TALK, bigrams, normalize, quiet_jieba
 from bot.services.faq_engine.tuning import Tuning
@@ -42,6 +43,21 @@ class FaqHit:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What to do with a question: answer with `hit`, or hand over (`hit` None); `outside`
+    is the matter the FAQ does not answer that the question is closest to, if any."""
+
+    hit: FaqHit | None
+    related: list[FaqHit]
+    outside: OutsideTopic | None
+
+
+def _as_entry(topic: OutsideTopic) -> FaqEntry:
+    """A matter the FAQ does not answer, indexed by its phrasings only."""
+    return FaqEntry(topic.id, topic.topic, topic.phrasings, "", (), (), "")
+
+
 def phrasings(entry: FaqEntry) -> tuple[str, ...]:
     """The ways the entry is asked: its question and its alternates."""
     return (entry.question, *entry.alternates)
@@ -51,11 +67,20 @@ class FaqMatcher:
     """The FAQ engine. Build once per library with `FaqMatcher.build`; searching is read-only."""
 
     def __init__(
-        self, entries: Sequence[FaqEntry], synonyms: Sequence[Sequence[str]], tuning: Tuning
+        self,
+        entries: Sequence[FaqEntry],
+        synonyms: Sequence[Sequence[str]],
+        tuning: Tuning,
+        outside: Sequence[OutsideTopic] = (),
     ) -> None:
         quiet_jieba()
         self.tuning = tuning
         self.threshold = tuning.threshold
+        self._answerable = len(entries)  # docs from here on are matters the FAQ does not answer
+        self._outside = tuple(outside)
+        # said word for word: "在吗" has no term left after the fillers go
+        self._verbatim = {normalize(p): t for t in outside for p in t.phrasings}
+        entries = [*entries, *(_as_entry(t) for t in outside)]
         self._ids = [e.id for e in entries]
         self._syn = SynonymTable(synonyms) if tuning.use_synonyms else None
         use_phrases = tuning.use_keywords and tuning.phrase_field > 0
@@ -85,6 +110,7 @@ class FaqMatcher:
             ),
         ]
         self._index = Index(fields, len(entries), tuning.max_df, tuning.k1, tuning.b)
+        self._lm = QueryLikelihood(fields[:2], tuning.lm_mu)
         self._phrasings = [phrasings(e) for e in entries]
         self._forms: dict[int, tuple[str, ...]] = {}  # canonical phrasings, made when needed
 
@@ -94,8 +120,10 @@ class FaqMatcher:
         entries: Sequence[FaqEntry],
         synonyms: Sequence[Sequence[str]],
         tuning: Tuning | None = None,
+        outside: Sequence[OutsideTopic] = (),
     ) -> FaqMatcher:
-        """Index `entries` with the library's synonym groups (first word = the legal term).
+        """Index `entries` with the library's synonym groups (first word = the legal term),
+        and the `outside` matters: a query closest to one of those is handed over.
 
         Deterministic: the same input gives the same index and the same answers. The cyclic
         garbage collector is paused meanwhile — the index is millions of small objects and no
@@ -103,7 +131,7 @@ class FaqMatcher:
         paused = gc.isenabled()
         gc.disable()
         try:
-            return cls(entries, synonyms, tuning or Tuning())
+            return cls(entries, synonyms, tuning or Tuning(), outside)
         finally:
             if paused:
                 gc.enable()
@@ -171,8 +199,9 @@ class FaqMatcher:
         anchors = [postings[i][0] for i, (term, _) in enumerate(terms) if term[0] in "#="]
         parts = self._index.field_scores(terms, [d for d, _ in found])
         spread = q.spread
+        shares = self._lm.shares(terms, [d for d, _ in found])
         out = []
-        for doc, score in found:
+        for (doc, score), share in zip(found, shares, strict=True):
             seen = {i for docs, where in postings if doc in docs for i in where}
             ev = Evidence(
                 score=score,
@@ -180,6 +209,7 @@ class FaqMatcher:
                 coverage=min(1.0, score / ideal),
                 similarity=self._similarity(canonical, doc),
                 explained=len(seen & spread) / len(spread) if spread else 0.0,
+                likelihood=share,
                 unseen=unseen,
                 anchored=any(doc in docs for docs in anchors),
                 words=len(q.words),
@@ -202,19 +232,40 @@ class FaqMatcher:
             out.append((d, ev, confidence(ev, margin, t)))
         return out
 
+    def is_outside(self, doc: int) -> bool:
+        """Whether the doc is a matter the FAQ does not answer."""
+        return doc >= self._answerable
+
     def search(self, query: str, limit: int = 3) -> list[FaqHit]:
         """The best entries for `query`, best first, each with its confidence in [0, 1]."""
-        return [FaqHit(self._ids[d], round(c, 6)) for d, _, c in self.ranked(query, limit)]
+        ranked = self.ranked(query, limit + min(limit, len(self._outside)))
+        hits = [FaqHit(self._ids[d], round(c, 6)) for d, _, c in ranked if not self.is_outside(d)]
+        return hits[: max(limit, 0)]
+
+    def consult(self, query: str) -> Verdict:
+        """Answer, or hand over: below the threshold, or when the query is closest to a matter
+        the FAQ does not answer. Related hits are the other good candidates when answering,
+        the best guesses when handing over; hits below `related_floor` are dropped."""
+        ranked = self.ranked(query, 4 + min(4, len(self._outside)))
+        topic = self._verbatim.get(normalize(query))
+        if topic is None and ranked and self.is_outside(ranked[0][0]):
+            topic = self._outside[ranked[0][0] - self._answerable]
+        floor = self.tuning.related_floor
+        hits = [
+            FaqHit(self._ids[d], round(c, 6))
+            for d, _, c in ranked
+            if not self.is_outside(d) and c >= floor
+        ][:4]
+        if topic is not None:  # guesses, unless the question was small talk
+            return Verdict(None, [] if topic.chat else hits[:3], topic)
+        if hits and hits[0].score >= self.threshold:
+            return Verdict(hits[0], hits[1:4], None)
+        return Verdict(None, hits[:3], None)
 
     def answer(self, query: str) -> tuple[FaqHit | None, list[FaqHit]]:
-        """(the top hit if confident, else None; up to 3 related hits worth offering).
-
-        Related hits are the other good candidates when answering, or the best guesses when
-        handing over; hits below `related_floor` (chit-chat matching by chance) are dropped."""
-        hits = [h for h in self.search(query, 4) if h.score >= self.tuning.related_floor]
-        if hits and hits[0].score >= self.threshold:
-            return hits[0], hits[1:4]
-        return None, hits[:3]
+        """(the top hit if confident, else None; up to 3 related hits): `consult` in short."""
+        verdict = self.consult(query)
+        return verdict.hit, verdict.related
 
 
-__all__ = ["FaqHit", "FaqMatcher", "Query", "phrasings"]
+__all__ = ["FaqHit", "FaqMatcher", "Query", "Verdict", "phrasings"]

@@ -31,12 +31,13 @@ class Tuning:
     rerank_depth: int = 20
     max_terms: int = 40  # retrieval uses at most this many terms of a long query
     short_query: int = 2  # queries of at most this many characters also match by character
-    # rank = ranking · (field parts of coverage ×5, similarity, explained)
-    ranking: tuple[float, ...] = (3.236, 10.893, 10.587, 2.851, 7.763, 7.058, 6.254)
+    # rank = ranking · (field parts of coverage ×5, similarity, explained, likelihood)
+    ranking: tuple[float, ...] = (3.236, 10.893, 10.587, 2.851, 7.763, 7.058, 6.254, 0.0)
     # confidence = sigmoid(confidence · (ln(1 + score), coverage, similarity, explained,
     # unseen share, ln(1 + words), margin, small talk, anchored) + bias), the bias last
     confidence: tuple[float, ...] = (1.699, -1.54, 3.239, 2.372, -3.469, 1.043, 0.097, -0.661, 0.263, -8.014)  # fmt: skip
     threshold: float = 0.2
     related_floor: float = 0.05  # weaker hits are not offered as related
+    lm_mu: float = 20.0  # Dirichlet smoothing of the query-likelihood model
     k1: float = 0.5
     b: float = 0.75

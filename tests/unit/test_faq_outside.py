@@ -1,0 +1,143 @@
+"""Matters the FAQ library does not answer (faq/outside*.yaml): loaded and checked with the
+rest of the content, indexed next to the entries, and a question closest to one of them is
+handed over — naming the matter — instead of getting a wrong answer."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import render
+from bot.content.loader import load_library
+from bot.domain.content import FaqEntry, OutsideTopic
+from bot.domain.errors import ContentError
+from bot.services.faq_match import FaqMatcher
+from tests.harness import FIXTURE_CONTENT
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DOG = FaqEntry(
+    "faq-dog",
+    "邻居家的狗咬了人，谁赔？",
+    ("狗把人咬了谁出钱", "被狗咬了打针的钱找谁要", "狗主人不管咬人的事"),
+    "饲养的动物造成他人损害的，动物饲养人或者管理人应当承担侵权责任。",
+    ("《中华人民共和国民法典》第一千二百四十五条",),
+    ("饲养动物",),
+    "-",
+    ("狗", "咬人"),
+)
+WAGES = FaqEntry(
+    "faq-wages",
+    "干完活老板不给工钱，怎么办？",
+    ("老板拖着工钱不给", "打工的钱要不回来", "包工头欠俺工资"),
+    "可以向劳动保障监察机构投诉。",
+    ("《保障农民工工资支付条例》第三条",),
+    ("欠薪",),
+    "-",
+    ("工钱", "工资"),
+)
+HUKOU = OutsideTopic(
+    "out-hukou",
+    "户口和身份证",
+    ("娃生下来咋上户口", "户口本丢了咋补办", "身份证过期了去哪换", "迁户口要带啥"),
+    "派出所户籍窗口",
+)
+CHAT = OutsideTopic("out-chat-hello", "打招呼", ("你好", "在吗", "早上好啊", "有人吗"), chat=True)
+
+
+@pytest.fixture(scope="module")
+def matcher() -> FaqMatcher:
+    return FaqMatcher.build([DOG, WAGES], [["犬只", "狗", "狗子"]], outside=[HUKOU, CHAT])
+
+
+def test_a_question_on_an_outside_matter_is_handed_over_with_the_matter(
+    matcher: FaqMatcher,
+) -> None:
+    verdict = matcher.consult("俺家娃刚生下来 户口咋上")
+    assert verdict.hit is None and verdict.outside == HUKOU
+    hit, related = matcher.answer("俺家娃刚生下来 户口咋上")
+    assert hit is None and all(not h.faq_id.startswith("out-") for h in related)
+
+
+def test_entries_still_answer_their_questions(matcher: FaqMatcher) -> None:
+    for query, expected in [("狗子把俺咬了", "faq-dog"), ("老板不给工钱", "faq-wages")]:
+        verdict = matcher.consult(query)
+        assert verdict.outside is None and verdict.hit is not None
+        assert verdict.hit.faq_id == expected
+
+
+def test_search_never_offers_an_outside_matter(matcher: FaqMatcher) -> None:
+    for query in ("户口本丢了", "你好", "身份证", "狗"):
+        assert all(not h.faq_id.startswith("out-") for h in matcher.search(query, 3))
+
+
+def test_small_talk_gets_no_guesses(matcher: FaqMatcher) -> None:
+    verdict = matcher.consult("在吗")
+    assert verdict.outside == CHAT and verdict.hit is None and verdict.related == []
+
+
+def test_outside_matters_only_add_a_way_to_hand_over() -> None:
+    plain = FaqMatcher.build([DOG, WAGES], [["犬只", "狗", "狗子"]])
+    assert plain.consult("老板不给工钱").outside is None
+    assert plain.consult("户口本丢了咋补办").outside is None
+    with_outside = FaqMatcher.build([DOG, WAGES], [["犬只", "狗", "狗子"]], outside=[HUKOU])
+    for query in ("狗子咬人", "工钱"):
+        ids = [h.faq_id for h in plain.search(query)]
+        assert ids and ids == [h.faq_id for h in with_outside.search(query)]
+
+
+def test_handover_message_names_the_matter_and_the_office() -> None:
+    contacts = ("乡镇司法所：0000-1234567",)
+    part = render.faq_handover(contacts, [WAGES], HUKOU)
+    assert "户口和身份证" in part.text and "派出所户籍窗口" in part.text
+    assert "乡镇司法所" in part.text and part.buttons
+    chat = render.faq_handover(contacts, [], CHAT)
+    assert "普法小助手" in chat.text and "司法所" not in chat.text and not chat.buttons
+    plain = render.faq_handover(contacts, [])
+    assert "转给工作人员" in plain.text and "户口" not in plain.text
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+def test_outside_files_load_with_the_library(content: Path) -> None:
+    (content / "faq" / "outside.yaml").write_text(
+        "- id: out-a\n  topic: 户口\n  where: 派出所\n  phrasings: [上户口, 迁户口, 补户口本]\n"
+        "- id: out-b\n  topic: 打招呼\n  chat: true\n  phrasings: [你好, 在吗, 早上好]\n",
+        encoding="utf-8",
+    )
+    lib = load_library(content)
+    assert [t.id for t in lib.outside] == ["out-a", "out-b"]
+    assert lib.outside[0].where == "派出所" and lib.outside[1].chat and not lib.outside[0].chat
+    assert [e.id for e in lib.faq] == ["faq-t1"]  # not read as FAQ entries
+
+
+def test_outside_problems_are_located(content: Path) -> None:
+    (content / "faq" / "outside-more.yaml").write_text(
+        "- id: faq-t1\n  topic: 重复\n  phrasings: [一, 二, 三]\n"
+        "- id: out-c\n  topic: 太少\n  phrasings: [只有一个]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError) as err:
+        load_library(content)
+    problems = err.value.problems
+    assert any(p.startswith("faq/outside-more.yaml:1: faq-t1: id: 编号重复") for p in problems)
+    assert any(p.startswith("faq/outside-more.yaml:4: out-c: phrasings:") for p in problems)
+
+
+def test_shipped_outside_matters_do_not_shadow_the_library() -> None:
+    """Each entry's own question must still be answered by that entry, not handed over."""
+    lib = load_library(ROOT / "content")
+    if not lib.outside:
+        pytest.skip("no outside matters shipped")
+    m = FaqMatcher.build(lib.faq, lib.synonyms, outside=lib.outside)
+    shadowed = [e.id for e in lib.faq if m.consult(e.question).outside is not None]
+    assert shadowed == []
+    caught = sum(m.consult(p).outside is not None for t in lib.outside for p in t.phrasings)
+    assert caught >= 0.9 * sum(len(t.phrasings) for t in lib.outside)
