@@ -297,15 +297,18 @@ def faq_handover(
     contacts: tuple[str, ...], guesses: list[FaqEntry], outside: OutsideTopic | None = None
 ) -> OutMessage:
     """Below the threshold, or a matter the FAQ does not answer: say so, give the contacts
-    (and the office that handles the matter, when known), offer the closest questions.
+    (naming the matter and the office that handles it, when known), offer the closest
+    questions.
     Small talk gets a greeting and an example instead."""
     if outside is not None and outside.chat:
         return OutMessage(escape(texts.FAQ_SMALL_TALK), ())
-    if outside is not None:
-        lines = [escape(texts.FAQ_OUTSIDE.format(topic=outside.topic))]
-        if outside.where:
-            lines.append(escape(texts.FAQ_OUTSIDE_WHERE.format(where=outside.where)))
-        lines += ["", escape(texts.FAQ_OUTSIDE_CONTACTS)]
+    if outside is not None and outside.where:
+        lines = [
+            escape(texts.FAQ_OUTSIDE.format(topic=outside.topic)),
+            escape(texts.FAQ_OUTSIDE_WHERE.format(where=outside.where)),
+            "",
+            escape(texts.FAQ_OUTSIDE_CONTACTS),
+        ]
     else:
         lines = [escape(texts.FAQ_HANDOVER)]
     lines += [f"• {escape(c)}" for c in contacts]

@@ -13,7 +13,7 @@ from bot.domain.clock import Clock
 from bot.domain.consult import Consultation, Feedback, OpenQuestion, Outcome
 from bot.domain.content import FaqEntry, Library, OutsideTopic
 from bot.domain.people import Person
-from bot.services.faq_engine.matcher import Verdict
+from bot.services.faq_engine.results import Verdict
 from bot.storage.audit import AuditStore
 from bot.storage.consult import ConsultStore
 

@@ -44,6 +44,7 @@ T = TypeVar("T")
 EVAL_FILES = {
     "dev": ROOT / "tests" / "fixtures" / "faq_eval_dev.tsv",
     "test": ROOT / "tests" / "fixtures" / "faq_eval.tsv",
+    "holdout": ROOT / "tests" / "fixtures" / "faq_eval_holdout.tsv",
 }
 
 
@@ -140,7 +141,9 @@ def main(total: int, n_queries: int, with_eval: bool, ablation: bool, sets: list
     entries = bench_entries(library, total, rng)
     jieba.setLogLevel(logging.WARNING)
     _, t_jieba = timed(jieba.initialize)  # once per process: the bot pays it at start
-    matcher, t_build = timed(lambda: FaqMatcher.build(entries, library.synonyms))
+    matcher, t_build = timed(
+        lambda: FaqMatcher.build(entries, library.synonyms, outside=library.outside)
+    )
     queries = bench_queries(library, n_queries, rng)
     times = []
     for q in queries:
@@ -217,13 +220,13 @@ def print_eval(library: Library, ablation: bool, sets: list[str]) -> None:
             matcher: FaqMatcher | BaselineMatcher = (
                 BaselineMatcher.build(library.faq, library.synonyms)
                 if tuning is None
-                else FaqMatcher.build(library.faq, synonyms, tuning)
+                else FaqMatcher.build(library.faq, synonyms, tuning, library.outside)
             )
             r = evaluate(matcher, rows)
             print(f"{path.name:<18} {name:<36} top-1 {r.top1:6.1%}  (no hand-over "
                   f"{raw_top1(matcher, rows):6.1%})  top-3 {r.top3:6.1%}  "
                   f"hand-over P {r.handover_precision:6.1%} R {r.handover_recall:6.1%}")  # fmt: skip
-        engine = FaqMatcher.build(library.faq, library.synonyms)
+        engine = FaqMatcher.build(library.faq, library.synonyms, outside=library.outside)
         baseline = BaselineMatcher.build(library.faq, library.synonyms)
         for title, m in ((VARIANTS[-1][0], engine), (VARIANTS[0][0], baseline)):
             print()

@@ -54,20 +54,23 @@ async def test_hand_over_unanswered_list_and_staff_reply(harness: Harness, tmp_p
     h = harness
     await h.start()
     await people(h, tmp_path)
-    reply = await h.say(ZHANG, "今天天气怎么样")
+    reply = await h.say(ZHANG, "电视机没信号了")
     assert "工作人员" in reply and "12348 公共法律服务热线" in reply and "乡镇司法所" in reply
-    await h.say(QIAN, "今天天气怎么样？")
-    await h.say(LI, "明天会下雨吗")  # an unbound villager is answered (and logged) too
+    await h.say(QIAN, "电视机没信号了？")
+    await h.say(LI, "帮俺查查快递到哪了")  # an unbound villager is answered (and logged) too
     outcomes = [row[2] for row in await _consultations(h)]
     assert outcomes == ["handed_over"] * 3
 
     assert "只有组织者" in await h.say(ZHANG, "/unanswered")
     listing = await h.say(WANG, "/unanswered")
-    assert "今天天气怎么样？（2 次）编号：#2、#1" in listing and "明天会下雨吗（1 次）" in listing
+    assert (
+        "电视机没信号了？（2 次）编号：#2、#1" in listing
+        and "帮俺查查快递到哪了（1 次）" in listing
+    )
 
-    assert "已把回复发给提问人（咨询 #1）" in await h.say(WANG, "/answer 1 天气问题请看天气预报哦")
+    assert "已把回复发给提问人（咨询 #1）" in await h.say(WANG, "/answer 1 请找广电网络的师傅看看")
     staff = h.api.texts_to(ZHANG)[-1]
-    assert "工作人员回复您的咨询" in staff and "天气问题请看天气预报哦" in staff
+    assert "工作人员回复您的咨询" in staff and "请找广电网络的师傅看看" in staff
     assert "没有编号为 99 的咨询" in await h.say(WANG, "/answer 99 你好")
     assert "#1" not in await h.say(WANG, "/unanswered")
 
@@ -88,3 +91,25 @@ async def test_questions_in_groups(harness: Harness, tmp_path: Path) -> None:
     assert entry.answer[:20] in mention
     assert len(h.api.messages_to(GROUP)) == before + 1
     assert len(await _consultations(h)) == 2
+
+
+@pytest.mark.parametrize("harness", [REAL], indirect=True)
+async def test_small_talk_and_matters_the_library_does_not_answer(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    await h.start()
+    await people(h, tmp_path)
+    greeting = await h.say(ZHANG, "你好")
+    assert "普法小助手" in greeting and "12348" not in greeting
+    assert "reply_markup" not in h.api.messages_to(ZHANG)[-1]
+    referral = await h.say(ZHANG, "娃刚生下来户口咋上")
+    assert "户口和身份证" in referral and "派出所户籍窗口" in referral
+    assert "12348 公共法律服务热线" in referral and "乡镇司法所" in referral
+    log = await _consultations(h)
+    assert log == [
+        ("你好", "out-wenhou", "handed_over", None),
+        ("娃刚生下来户口咋上", "out-hukou", "handed_over", None),
+    ]
+    listing = await h.say(WANG, "/unanswered")  # greetings need no reply from staff
+    assert "娃刚生下来户口咋上（1 次）" in listing and "你好" not in listing

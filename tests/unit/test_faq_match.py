@@ -77,7 +77,7 @@ def library() -> Library:
 
 @pytest.fixture(scope="module")
 def matcher(library: Library) -> FaqMatcher:
-    return FaqMatcher.build(library.faq, library.synonyms)
+    return FaqMatcher.build(library.faq, library.synonyms, outside=library.outside)
 
 
 @pytest.mark.parametrize(("query", "expected"), COLLOQUIAL)
@@ -131,7 +131,7 @@ def _results(m: FaqMatcher) -> list[list[tuple[str, float]]]:
 
 
 def test_build_is_deterministic(library: Library, matcher: FaqMatcher) -> None:
-    again = FaqMatcher.build(library.faq, library.synonyms)
+    again = FaqMatcher.build(library.faq, library.synonyms, outside=library.outside)
     assert _results(again) == _results(matcher)
 
 
@@ -142,7 +142,7 @@ def test_same_results_under_another_hash_seed(matcher: FaqMatcher) -> None:
         "from bot.content.loader import load_library\n"
         "from bot.services.faq_match import FaqMatcher\n"
         "lib = load_library(Path('content'))\n"
-        "m = FaqMatcher.build(lib.faq, lib.synonyms)\n"
+        "m = FaqMatcher.build(lib.faq, lib.synonyms, outside=lib.outside)\n"
         "qs = json.loads(sys.stdin.read())\n"
         "print(json.dumps([[[h.faq_id, h.score] for h in m.search(q, 5)] for q in qs]))\n"
     )
@@ -226,8 +226,11 @@ def test_engine_beats_the_baseline_on_the_test_set(library: Library, matcher: Fa
     assert all(expected in known for _, expected in rows if expected is not None)
     engine: EvalReport = evaluate(matcher, rows)
     baseline = evaluate(BaselineMatcher.build(library.faq, library.synonyms), rows)
-    assert engine.top1 > baseline.top1
-    assert engine.handover_precision > baseline.handover_precision
+    assert engine.top1 > baseline.top1 and engine.top3 > baseline.top3
+    # the baseline hands over almost nothing (so what it hands over is right); the engine
+    # must catch far more of the questions it cannot answer, and stay right when it does
+    assert engine.handover_recall > baseline.handover_recall + 0.5
+    assert engine.handover_precision >= 0.9
 
 
 def test_synonym_groups_sharing_a_word_are_merged() -> None:

@@ -97,6 +97,9 @@ def test_handover_message_names_the_matter_and_the_office() -> None:
     assert "普法小助手" in chat.text and "司法所" not in chat.text and not chat.buttons
     plain = render.faq_handover(contacts, [])
     assert "转给工作人员" in plain.text and "户口" not in plain.text
+    unknown_office = OutsideTopic("out-rent", "租房纠纷", ("房东不退押金", "房租涨了", "租房合同"))
+    nameless = render.faq_handover(contacts, [], unknown_office)
+    assert nameless.text == plain.text
 
 
 @pytest.fixture

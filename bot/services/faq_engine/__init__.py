@@ -8,7 +8,8 @@ weights; run it as a module). `bot.services.faq_match` re-exports the public API
 """
 
 from bot.services.faq_engine.baseline import BaselineMatcher
-from bot.services.faq_engine.matcher import FaqHit, FaqMatcher
+from bot.services.faq_engine.matcher import FaqMatcher
+from bot.services.faq_engine.results import FaqHit
 from bot.services.faq_engine.text import normalize
 from bot.services.faq_engine.tuning import Tuning
 

@@ -4,6 +4,7 @@ and characters survive dialect words and jieba's mis-cuts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.services.faq_engine.synonyms import PhraseFinder, SynonymTable
@@ -43,6 +44,22 @@ class Analyzer:
             if self.tuning.use_ngrams:
                 out += grams
                 out += norm
+        return out
+
+    def entry_terms(self, texts: Sequence[str]) -> list[str]:
+        """Terms of all an entry's phrasings: the concepts and bigrams of each, and each
+        character once (how often its phrasings repeat a character says nothing more)."""
+        out: list[str] = []
+        chars: set[str] = set()
+        for text in texts:
+            for norm in pieces(text):
+                grams = bigrams(norm)
+                if self.synonyms is not None:
+                    out += [f"#{gid}" for _, _, gid in self.synonyms.spans(norm, grams=grams)]
+                if self.tuning.use_ngrams:
+                    out += grams
+                    chars.update(norm)
+        out += sorted(chars)
         return out
 
     def answer_terms(self, text: str) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.domain.content import FaqEntry
 from bot.services.faq_engine.index import Field, Index, top
-from bot.services.faq_engine.matcher import FaqHit, phrasings
+from bot.services.faq_engine.results import FaqHit, phrasings
 from bot.services.faq_engine.text import jieba_tokens, quiet_jieba
 
 

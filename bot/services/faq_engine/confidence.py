@@ -42,9 +42,12 @@ def rank(ev: Evidence, t: Tuning) -> float:
     return sum(w * x for w, x in zip(t.ranking, rank_features(ev), strict=True))
 
 
-def confidence_features(ev: Evidence, margin: float) -> tuple[float, ...]:
+def confidence_features(ev: Evidence, margin: float, outside: Evidence | None) -> tuple[float, ...]:
     """The inputs of the confidence model, in the order of `Tuning.confidence`. `margin` is
-    how far the hit's rank is ahead of the best other candidate's (negative when behind)."""
+    how far the hit's rank is ahead of the best other candidate's (negative when behind);
+    `outside` the best candidate among the matters the library does not answer, if any:
+    how much closer its phrasings come to the query than the hit's do."""
+    near = (outside.fields[0], outside.similarity) if outside is not None else (0.0, 0.0)
     return (
         math.log1p(ev.score),
         ev.coverage,
@@ -55,13 +58,14 @@ def confidence_features(ev: Evidence, margin: float) -> tuple[float, ...]:
         margin,
         1.0 if ev.small_talk else 0.0,
         1.0 if ev.anchored else 0.0,
+        near[0] - ev.fields[0],
+        near[1] - ev.similarity,
     )
 
 
-def confidence(ev: Evidence, margin: float, t: Tuning) -> float:
-    """A logistic model of the features: the chance that the query is one the library
-    answers (not which entry answers it)."""
+def confidence(x: tuple[float, ...], t: Tuning) -> float:
+    """A logistic model of the features `x` (`confidence_features`): the chance that the
+    query is one the library answers (not which entry answers it)."""
     *weights, bias = t.confidence
-    x = confidence_features(ev, margin)
     z = bias + sum(w * v for w, v in zip(weights, x, strict=True))
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

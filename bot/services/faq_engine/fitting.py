@@ -1,22 +1,23 @@
 """Fit the engine's ranking and confidence weights (`Tuning.ranking`, `Tuning.confidence`).
 
-Data, none of it from the TEST query set:
+Data:
 
 - *Held-out phrasings*: the library's alternates split four ways by position; each quarter
   is asked of an index built without it (the entry keeps its question, its other
-  alternates and its keywords). About 2,700 in-scope questions with a known answer.
-- *Out-of-scope questions* (`OUT_OF_SCOPE` below): chit-chat and everyday or legal questions
-  the library does not answer, written for calibration from general knowledge.
-- *DEV* (tests/fixtures/faq_eval_dev.tsv), when given: reported, and used to pick the
-  threshold.
+  alternates and its keywords). About 4,800 in-scope questions with a known answer.
+- *Matters the library does not answer* (content/faq/outside*.yaml), their phrasings held
+  out the same way, and `OUT_OF_SCOPE` below: chit-chat and everyday or legal questions
+  written for calibration from general knowledge.
+- *Labelled query sets* (`--train`, optional): questions written the way people ask, each
+  counting `QUERY_WEIGHT` times. The shipped weights use none.
+- `--dev` sets are only reported, per threshold: the threshold is chosen there.
 
 The ranking is a pairwise logistic regression (right entry against each other candidate);
 the confidence a logistic regression of "the library answers this" on the top hit's
 features, classes weighted equally. Both are solved by Newton's method, in pure Python.
 
-Run: python -m bot.services.faq_engine.fitting [--dev tests/fixtures/faq_eval_dev.tsv]
-(about 10 s; prints the two weight vectors for tuning.py and, with --dev, the DEV table
-per threshold).
+Run: python -m bot.services.faq_engine.fitting [--train FILE]... [--dev FILE]...
+(about 20 s; prints the two weight vectors for tuning.py and a table per --dev set).
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ from pathlib import Path
 
 from bot.content.loader import load_library
 from bot.domain.content import FaqEntry, Library, OutsideTopic
-from bot.services.faq_engine.confidence import confidence_features, rank, rank_features
+from bot.services.faq_engine.confidence import rank_features
 from bot.services.faq_engine.matcher import FaqMatcher
 from bot.services.faq_engine.tuning import Tuning
 
 FOLDS = 4
+QUERY_WEIGHT = 5.0  # a labelled query written the way people ask, against a held-out phrasing
 
 
 def _words(text: str) -> list[str]:
@@ -150,79 +152,116 @@ def logistic(
     return w
 
 
-def fit_ranking(library: Library, tuning: Tuning) -> tuple[float, ...]:
-    """Ranking weights from held-out phrasings: the right entry against every other one of
-    the top `rerank_depth` candidates."""
+Labelled = Sequence[tuple[str, str | None]]  # (query, expected id or None: hand over)
+
+
+def _pairs(m: FaqMatcher, query: str, expected: str) -> list[list[float]]:
+    """Rank-feature differences: the right entry against each other candidate."""
+    cands = m.evidence(query, m.tuning.rerank_depth)
+    right = [rank_features(ev) for d, ev in cands if m.entry_id(d) == expected]
+    if not right:
+        return []
+    return [
+        [a - b for a, b in zip(right[0], rank_features(ev), strict=True)]
+        for d, ev in cands
+        if m.entry_id(d) != expected
+    ]
+
+
+def fit_ranking(
+    library: Library, tuning: Tuning, queries: Labelled = (), weight: float = QUERY_WEIGHT
+) -> tuple[float, ...]:
+    """Ranking weights from held-out phrasings, and labelled `queries` (each counting
+    `weight` times): the right entry against every other of the top candidates."""
     diffs: list[list[float]] = []
     for fold in range(FOLDS):
         m, asked, _ = _matcher(library, tuning, fold)
         for query, expected in asked:
-            cands = m.evidence(query, tuning.rerank_depth)
-            right = [rank_features(ev) for d, ev in cands if m.entry_id(d) == expected]
-            for d, ev in cands if right else ():
-                if m.entry_id(d) != expected:
-                    other = rank_features(ev)
-                    diffs.append([a - b for a, b in zip(right[0], other, strict=True)])
-    w = logistic(diffs, [1.0] * len(diffs), [1.0] * len(diffs), l2=1.0)
+            diffs += _pairs(m, query, expected)
+    weights = [1.0] * len(diffs)
+    m, _, _ = _matcher(library, tuning, None)
+    for query, wanted in queries:
+        more = _pairs(m, query, wanted) if wanted is not None else []
+        diffs += more
+        weights += [weight] * len(more)
+    w = logistic(diffs, [1.0] * len(diffs), weights, l2=1.0)
     return tuple(round(v, 3) for v in w)
 
 
 def top_features(m: FaqMatcher, query: str) -> tuple[str | None, list[float]]:
     """(the id of the top hit, its confidence features plus a constant 1)."""
-    hits = m.ranked(query, 2)
+    hits = m.judged(query, 1)
     if not hits:
         return None, [0.0] * (len(m.tuning.confidence) - 1) + [1.0]
-    d, ev, _ = hits[0]
-    margin = rank(ev, m.tuning) - (rank(hits[1][1], m.tuning) if len(hits) > 1 else 0.0)
-    return m.entry_id(d), [*confidence_features(ev, margin), 1.0]
+    d, _, features = hits[0]
+    return m.entry_id(d), [*features, 1.0]
 
 
-def fit_confidence(library: Library, tuning: Tuning) -> tuple[float, ...]:
-    """Confidence weights: in-scope held-out phrasings against the out-of-scope questions."""
-    xs: list[list[float]] = []
-    ys: list[float] = []
+def fit_confidence(
+    library: Library, tuning: Tuning, queries: Labelled = (), weight: float = QUERY_WEIGHT
+) -> tuple[float, ...]:
+    """Confidence weights: in-scope held-out phrasings (and in-scope labelled `queries`)
+    against out-of-scope questions (held-out phrasings of the matters the library does not
+    answer, `OUT_OF_SCOPE`, and the labelled queries marked for hand-over). Each class
+    weighs the same; a labelled query counts `weight` times within its class."""
     outside_ids = {t.id for t in library.outside}
+    rows: list[tuple[list[float], float, float]] = []  # features, label, weight
+
+    def add(m: FaqMatcher, q: str, y: float, w: float) -> None:
+        # the confidence decides only when an entry comes first (else: no hit, or a matter
+        # the library does not answer, and the question is handed over regardless)
+        top_id, features = top_features(m, q)
+        if top_id is not None and top_id not in outside_ids:
+            rows.append((features, y, w))
+
     for fold in range(FOLDS):
         m, asked, out_asked = _matcher(library, tuning, fold)
-        xs += [top_features(m, q)[1] for q, _ in asked]
-        ys += [1.0] * len(asked)
-        for q in out_asked:  # those the matters do not catch reach the confidence
-            top_id, features = top_features(m, q)
-            if top_id is not None and top_id not in outside_ids:
-                xs.append(features)
-                ys.append(0.0)
+        for q, _ in asked:
+            add(m, q, 1.0, 1.0)
+        for q in out_asked:
+            add(m, q, 0.0, 1.0)
     m, _, _ = _matcher(library, tuning, None)
-    xs += [top_features(m, q)[1] for q in OUT_OF_SCOPE]
-    ys += [0.0] * len(OUT_OF_SCOPE)
-    pos = sum(ys)
-    weights = [1.0 / pos if y else 1.0 / (len(ys) - pos) for y in ys]
+    for q in OUT_OF_SCOPE:
+        add(m, q, 0.0, 1.0)
+    for q, wanted in queries:
+        add(m, q, 0.0 if wanted is None else 1.0, weight)
+    xs = [x for x, _, _ in rows]
+    ys = [y for _, y, _ in rows]
+    pos = sum(w for _, y, w in rows if y)
+    neg = sum(w for _, y, w in rows if not y)
+    weights = [w / pos if y else w / neg for _, y, w in rows]
     w = logistic(xs, ys, weights, l2=1e-3)
     return tuple(round(v, 3) for v in w)
 
 
-def main(dev: Path | None) -> None:
-    """Fit both weight vectors on the shipped library, print them and the DEV table."""
+def main(train: Sequence[Path], dev: Sequence[Path]) -> None:
+    """Fit both weight vectors on the shipped library (and the `train` query sets), print
+    them and, for each `dev` set, its table per threshold."""
+    from bot.services.faq_eval import evaluate, read_eval_tsv
+
     library = load_library(Path(__file__).resolve().parents[3] / "content")
+    queries = [row for path in train for row in read_eval_tsv(path)]
     tuning = Tuning()
-    ranking = fit_ranking(library, tuning)
+    ranking = fit_ranking(library, tuning, queries)
     tuning = dataclasses.replace(tuning, ranking=ranking)
-    conf = fit_confidence(library, tuning)
+    conf = fit_confidence(library, tuning, queries)
     tuning = dataclasses.replace(tuning, confidence=conf)
     print(f"ranking={ranking}\nconfidence={conf}")
-    if dev is not None:
-        from bot.services.faq_eval import evaluate, read_eval_tsv
-
-        rows = read_eval_tsv(dev)
+    for path in dev:
+        rows = read_eval_tsv(path)
+        print(path.name)
         for th in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
             at = dataclasses.replace(tuning, threshold=th)
             r = evaluate(FaqMatcher.build(library.faq, library.synonyms, at, library.outside), rows)
             print(
-                f"threshold {th:.2f}: top-1 {r.top1:.3f}  top-3 {r.top3:.3f}  "
+                f"  threshold {th:.2f}: top-1 {r.top1:.3f}  top-3 {r.top3:.3f}  "
                 f"hand-over P {r.handover_precision:.3f} R {r.handover_recall:.3f}"
             )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dev", type=Path, default=None)
-    main(parser.parse_args().dev)
+    parser.add_argument("--train", type=Path, action="append", default=[])
+    parser.add_argument("--dev", type=Path, action="append", default=[])
+    args = parser.parse_args()
+    main(args.train, args.dev)

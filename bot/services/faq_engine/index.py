@@ -75,6 +75,10 @@ class Index:
             found = self._postings[term] = (ordered, max(merged.values(), default=0.0))
         return found
 
+    def df(self, term: str) -> int:
+        """How many docs `term` counts in (0 for terms ignored as too common)."""
+        return len(self.posting(term)[0])
+
     def in_fields(self, term: str, fields: Sequence[int]) -> set[int]:
         """The docs that have `term` in any of the `fields` (by position in `fields`)."""
         out: set[int] = set()

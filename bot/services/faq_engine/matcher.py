@@ -7,60 +7,41 @@ around legal terms. The engine bridges the two in stages, all pure Python, no mo
    file, groups sharing a word merged) become one *concept* term per group; the entries'
    keywords found whole in a query become *keyword* terms; character bigrams and single
    characters survive dialect words and jieba's mis-cuts.
-2. **Retrieval** (`index`). BM25 over five fields of each entry — phrasings (question and
-   alternates), keywords, tags, the concepts of the answer, whole keywords — summed with
-   field weights. Terms in more than a fifth of the entries are ignored.
-3. **Re-rank** (`confidence`). The best candidates are ordered by a linear model of each
-   field's share of the best reachable score, rapidfuzz similarity to the closest phrasing
-   (synonyms canonical) and the share of the query the entry explains.
+2. **Retrieval** (`index`). BM25 over the fields of each entry — phrasings (question and
+   alternates), keywords, tags, whole keywords (and, when switched on, the concepts of the
+   answer) — summed with field weights. Terms in more than a fifth of the entries are
+   ignored; in a large library the commonest of the rest only re-score the candidates.
+3. **Re-rank** (`confidence`, `likelihood`). The best candidates are ordered by a linear
+   model of each field's share of the best reachable score, rapidfuzz similarity to the
+   closest phrasing (synonyms canonical), the share of the query the entry explains and
+   the entry's share of the candidates by query likelihood (which tells siblings apart).
 4. **Confidence** (`confidence`). A logistic model of the top hit's evidence gives each hit
-   a score in [0, 1]; `answer()` answers when the top hit reaches `threshold`.
+   a score in [0, 1]; `consult()` answers when the top hit reaches `threshold`.
+5. **Matters the library does not answer** (content/faq/outside*.yaml) are indexed next to
+   the entries: a question closest to one of them is handed over, naming it.
 """
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from bot.domain.content import FaqEntry, OutsideTopic
 from bot.services.faq_engine.analyzer import Analyzer, Query
-from bot.services.faq_engine.confidence import Evidence, confidence, rank
+from bot.services.faq_engine.confidence import (
+    Evidence,
+    confidence,
+    confidence_features,
+    rank,
+)
 from bot.services.faq_engine.index import Field, Index, top
 from bot.services.faq_engine.likelihood import QueryLikelihood
+from bot.services.faq_engine.results import FaqHit, Verdict, as_entry, phrasings
 from bot.services.faq_engine.synonyms import PhraseFinder, SynonymTable
 from bot.services.faq_engine.text import SMALL_TALK, bigrams, normalize, quiet_jieba
 from bot.services.faq_engine.tuning import Tuning
-
-
-@dataclass(frozen=True, slots=True)
-class FaqHit:
-    """One retrieved entry; `score` is the engine's confidence in [0, 1]."""
-
-    faq_id: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """What to do with a question: answer with `hit`, or hand over (`hit` None); `outside`
-    is the matter the FAQ does not answer that the question is closest to, if any."""
-
-    hit: FaqHit | None
-    related: list[FaqHit]
-    outside: OutsideTopic | None
-
-
-def _as_entry(topic: OutsideTopic) -> FaqEntry:
-    """A matter the FAQ does not answer, indexed by its phrasings only."""
-    return FaqEntry(topic.id, topic.topic, topic.phrasings, "", (), (), "")
-
-
-def phrasings(entry: FaqEntry) -> tuple[str, ...]:
-    """The ways the entry is asked: its question and its alternates."""
-    return (entry.question, *entry.alternates)
 
 
 class FaqMatcher:
@@ -80,13 +61,13 @@ class FaqMatcher:
         self._outside = tuple(outside)
         # said word for word: "在吗" has no term left after the fillers go
         self._verbatim = {normalize(p): t for t in outside for p in t.phrasings}
-        entries = [*entries, *(_as_entry(t) for t in outside)]
+        entries = [*entries, *(as_entry(t) for t in outside)]
         self._ids = [e.id for e in entries]
         self._syn = SynonymTable(synonyms) if tuning.use_synonyms else None
         use_phrases = tuning.use_keywords and tuning.phrase_field > 0
         finder = PhraseFinder(k for e in entries for k in e.keywords) if use_phrases else None
         an = self._an = Analyzer(self._syn, finder, tuning)
-        said = [[t for p in phrasings(e) for t in an.phrase_terms(p)] for e in entries]
+        said = [an.entry_terms(phrasings(e)) for e in entries]
         none: list[list[str]] = [[] for _ in entries]
         words = (
             [an.phrase_terms("，".join(e.keywords)) for e in entries]
@@ -96,7 +77,8 @@ class FaqMatcher:
         tags, answers = none, none
         if tuning.use_context:
             tags = [an.phrase_terms("，".join(e.tags)) for e in entries]
-            answers = [an.answer_terms(normalize(e.answer)) for e in entries]
+            if tuning.answer_field > 0:
+                answers = [an.answer_terms(normalize(e.answer)) for e in entries]
         fields = [
             Field(1.0, said),
             Field(tuning.keyword_field if tuning.use_keywords else 0.0, words),
@@ -169,10 +151,22 @@ class FaqMatcher:
             best = {term: w * self._index.posting(term)[1] for term, w in retrieval}
             keep = set(sorted(best, key=lambda k: (-best[k], k))[: t.max_terms])
             retrieval = [tw for tw in retrieval if tw[0] in keep]
-        scores = self._index.score(retrieval)
+        extra = [(self._index.posting(term)[0], w) for term, w, where in q.terms if not where]
+        # In a large library, terms in very many entries only re-score the candidates too,
+        # as long as the other terms find enough of them (no change below `rescore_df`).
+        common = [(term, w) for term, w in retrieval if self._index.df(term) > t.rescore_df]
+        scores: dict[int, float] = {}
+        if common and len(common) < len(retrieval):
+            rare = [tw for tw in retrieval if tw not in common]
+            scores = self._index.score(rare)
+            if len(scores) >= depth:
+                extra += [(self._index.posting(term)[0], w) for term, w in common]
+            else:
+                scores = {}
+        if not scores:
+            scores = self._index.score(retrieval)
         if not scores or ideal <= 0:
             return [], ideal, unseen
-        extra = [(self._index.posting(term)[0], w) for term, w, where in q.terms if not where]
         found = [
             (d, s + sum(w * docs.get(d, 0.0) for docs, w in extra)) for d, s in top(scores, depth)
         ]
@@ -218,19 +212,25 @@ class FaqMatcher:
             out.append((doc, ev))
         return out
 
-    def ranked(self, query: str, limit: int) -> list[tuple[int, Evidence, float]]:
-        """(doc, evidence, confidence) of the best `limit` candidates, best first."""
+    def judged(self, query: str, limit: int) -> list[tuple[int, Evidence, tuple[float, ...]]]:
+        """(doc, evidence, confidence features) of the best `limit` candidates, best first."""
         t = self.tuning
         cands = self.evidence(query, max(limit, t.rerank_depth if t.use_rerank else limit))
         scored = sorted(
             ((rank(ev, t), d, ev) for d, ev in cands), key=lambda rde: (-rde[0], rde[1])
         )
+        outside = next((ev for _, d, ev in scored if self.is_outside(d)), None)
         out = []
         for i, (r, d, ev) in enumerate(scored[: max(limit, 0)]):
             others = scored[1:2] if i == 0 else scored[:1]
             margin = r - others[0][0] if others else r
-            out.append((d, ev, confidence(ev, margin, t)))
+            near = None if self.is_outside(d) else outside
+            out.append((d, ev, confidence_features(ev, margin, near)))
         return out
+
+    def ranked(self, query: str, limit: int) -> list[tuple[int, Evidence, float]]:
+        """(doc, evidence, confidence) of the best `limit` candidates, best first."""
+        return [(d, ev, confidence(x, self.tuning)) for d, ev, x in self.judged(query, limit)]
 
     def is_outside(self, doc: int) -> bool:
         """Whether the doc is a matter the FAQ does not answer."""

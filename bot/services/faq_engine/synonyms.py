@@ -89,10 +89,8 @@ class SynonymTable:
         """The groups of every synonym in `text` (nested ones too), in order."""
         found: set[int] = set()
         by_bigram = self._by_bigram
-        for i in range(len(text) - 1):
-            candidates = by_bigram.get(text[i : i + 2])
-            if candidates:
-                found.update(self.group_of[w] for w in candidates if text.startswith(w, i))
+        for gram in by_bigram.keys() & set(bigrams(text)):
+            found.update(self.group_of[w] for w in by_bigram[gram] if w in text)
         found.update(self.group_of[ch] for ch in self._single.intersection(text))
         return sorted(found)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from operator import add
 
 import jieba
 
@@ -71,7 +72,7 @@ def pieces(text: str) -> list[str]:
 
 def bigrams(text: str) -> list[str]:
     """The overlapping two-character pieces of `text`."""
-    return [text[i : i + 2] for i in range(len(text) - 1)]
+    return list(map(add, text, text[1:]))
 
 
 def cut(text: str) -> tuple[str, list[tuple[int, int]], list[tuple[int, str]]]:
