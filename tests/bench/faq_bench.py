@@ -7,11 +7,11 @@ answers) when present, and generated variants that recombine real phrasings, tag
 Queries: the entries' own phrasings, LawBench 2-4 and SIAT questions, and short queries.
 
 Targets (FAQ issue): build ≤ 5 s and p95 search ≤ 10 ms on 2 cores. Also prints the eval
-tables of the engine and the baseline on tests/fixtures/faq_eval_dev.tsv (DEV) and
-faq_eval.tsv (TEST) when present; --ablation adds one line per stage of the engine, from
-character n-grams alone to the learned re-rank. Tune on DEV only (--sets dev).
+tables of the engine and the baseline on tests/fixtures/faq_eval_dev.tsv (DEV),
+faq_eval.tsv (TEST) and faq_eval_holdout.tsv (HOLDOUT) when present; --ablation adds one
+line per stage of the engine, from character n-grams alone to the full engine.
 
-Run: python -m tests.bench.faq_bench [--entries 20000] [--queries 3000] [--sets dev,test]
+Run: python -m tests.bench.faq_bench [--entries 20000] [--queries 3000] [--sets dev,test,holdout]
      [--ablation] [--no-eval]
 """
 
@@ -165,27 +165,38 @@ def main(total: int, n_queries: int, with_eval: bool, ablation: bool, sets: list
 
 
 EVERYDAY_FILE = ROOT / "content" / "faq" / "synonyms-everyday.yaml"
-# (name, tuning or None for the baseline, whether synonyms-everyday.yaml is used)
-VARIANTS: list[tuple[str, Tuning | None, bool]] = [
-    ("(1) baseline: jieba BM25 on phrasings", None, False),
+# (name, tuning or None for the baseline, whether synonyms-everyday.yaml is used, whether the
+# matters the library does not answer are indexed)
+VARIANTS: list[tuple[str, Tuning | None, bool, bool]] = [
+    ("(1) baseline: jieba BM25 on phrasings", None, False, False),
     (
         "(2a) char n-grams only",
         Tuning(use_synonyms=False, use_keywords=False, use_context=False, use_rerank=False),
+        False,
         False,
     ),
     (
         "(2) + synonym files",
         Tuning(use_keywords=False, use_context=False, use_rerank=False),
         False,
+        False,
     ),
     (
         "(3) + synonyms-everyday.yaml",
         Tuning(use_keywords=False, use_context=False, use_rerank=False),
         True,
+        False,
     ),
-    ("(4) + keyword fields", Tuning(use_context=False, use_rerank=False), True),
-    ("(5) + tag and answer fields", Tuning(use_rerank=False), True),
-    ("(6) + learned re-rank = engine", Tuning(), True),
+    ("(4) + keyword fields", Tuning(use_context=False, use_rerank=False), True, False),
+    ("(5) + tag field", Tuning(use_rerank=False), True, False),
+    (
+        "(5b) + answer field (off in the engine)",
+        Tuning(use_rerank=False, answer_field=0.25),
+        True,
+        False,
+    ),
+    ("(6) + learned re-rank", Tuning(), True, False),
+    ("(7) + matters not answered = engine", Tuning(), True, True),
 ]
 
 
@@ -215,12 +226,14 @@ def print_eval(library: Library, ablation: bool, sets: list[str]) -> None:
             print(f"\n({path.name} not present: no eval table)")
             continue
         rows = read_eval_tsv(path)
-        for name, tuning, everyday in VARIANTS if ablation else []:
+        for name, tuning, everyday, outside in VARIANTS if ablation else []:
             synonyms = library.synonyms if everyday else synonyms_without_everyday(library)
             matcher: FaqMatcher | BaselineMatcher = (
                 BaselineMatcher.build(library.faq, library.synonyms)
                 if tuning is None
-                else FaqMatcher.build(library.faq, synonyms, tuning, library.outside)
+                else FaqMatcher.build(
+                    library.faq, synonyms, tuning, library.outside if outside else ()
+                )
             )
             r = evaluate(matcher, rows)
             print(f"{path.name:<18} {name:<36} top-1 {r.top1:6.1%}  (no hand-over "
@@ -239,7 +252,9 @@ if __name__ == "__main__":
     parser.add_argument("--queries", type=int, default=3_000)
     parser.add_argument("--no-eval", action="store_true", help="skip the eval tables")
     parser.add_argument("--ablation", action="store_true", help="eval each stage of the engine")
-    parser.add_argument("--sets", default="dev,test", help="eval sets, comma-separated: dev,test")
+    parser.add_argument(
+        "--sets", default="dev,test,holdout", help="eval sets, comma-separated: dev,test,holdout"
+    )
     args = parser.parse_args()
     sets = [s for s in args.sets.split(",") if s]
     main(args.entries, args.queries, not args.no_eval, args.ablation, sets)

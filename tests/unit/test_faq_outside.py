@@ -4,6 +4,7 @@ handed over — naming the matter — instead of getting a wrong answer."""
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -144,3 +145,30 @@ def test_shipped_outside_matters_do_not_shadow_the_library() -> None:
     assert shadowed == []
     caught = sum(m.consult(p).outside is not None for t in lib.outside for p in t.phrasings)
     assert caught >= 0.9 * sum(len(t.phrasings) for t in lib.outside)
+
+
+def test_query_likelihood_prefers_the_entry_that_says_the_words() -> None:
+    from bot.services.faq_engine.index import Field
+    from bot.services.faq_engine.likelihood import QueryLikelihood
+
+    lm = QueryLikelihood([Field(1.0, [["工", "钱", "工钱"], ["工", "伤", "工伤"]])], mu=2.0)
+    shares = lm.shares([("钱", 1.0), ("工", 0.5)], [0, 1])
+    assert abs(sum(shares) - 1.0) < 1e-9 and shares[0] > 0.6 > shares[1]
+    assert lm.shares([("没有的词", 1.0)], [0, 1]) == [0.5, 0.5]
+    assert lm.shares([("钱", 1.0)], []) == []
+
+
+def test_fitting_on_a_small_library_with_labelled_queries() -> None:
+    from bot.domain.content import Library
+    from bot.services.faq_engine.fitting import fit_confidence, fit_ranking
+    from bot.services.faq_match import Tuning
+
+    more = ("狗咬人了要打针", "被狗咬伤了咋整", "狗没拴咬了娃")
+    dog = dataclasses.replace(DOG, alternates=DOG.alternates + more)
+    lib = Library((), (), (), (dog, WAGES), (("犬只", "狗", "狗子"),), (HUKOU, CHAT))
+    queries = [("狗子把俺咬了", "faq-dog"), ("工钱要不回来", "faq-wages"), ("明天赶集不", None)]
+    ranking = fit_ranking(lib, Tuning(), queries)
+    confidence = fit_confidence(lib, Tuning(), queries)
+    assert len(ranking) == len(Tuning().ranking)
+    assert len(confidence) == len(Tuning().confidence)
+    assert all(isinstance(w, float) for w in (*ranking, *confidence))
