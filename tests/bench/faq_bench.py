@@ -8,11 +8,12 @@ Queries: the entries' own phrasings, LawBench 2-4 and SIAT questions, and short 
 
 Targets (FAQ issue): build ≤ 5 s and p95 search ≤ 10 ms on 2 cores. Also prints the eval
 tables of the engine and the baseline on tests/fixtures/faq_eval_dev.tsv (DEV),
-faq_eval.tsv (TEST) and faq_eval_holdout.tsv (HOLDOUT) when present; --ablation adds one
-line per stage of the engine, from character n-grams alone to the full engine.
+faq_eval.tsv (TEST), faq_eval_holdout.tsv and faq_eval_holdout2.tsv when present;
+--ablation adds one line per stage of the engine, from character n-grams alone to the full
+engine.
 
-Run: python -m tests.bench.faq_bench [--entries 20000] [--queries 3000] [--sets dev,test,holdout]
-     [--ablation] [--no-eval]
+Run: python -m tests.bench.faq_bench [--entries 20000] [--queries 3000]
+     [--sets dev,test,holdout,holdout2] [--ablation] [--no-eval]
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ EVAL_FILES = {
     "dev": ROOT / "tests" / "fixtures" / "faq_eval_dev.tsv",
     "test": ROOT / "tests" / "fixtures" / "faq_eval.tsv",
     "holdout": ROOT / "tests" / "fixtures" / "faq_eval_holdout.tsv",
+    "holdout2": ROOT / "tests" / "fixtures" / "faq_eval_holdout2.tsv",
 }
 
 
@@ -253,7 +255,7 @@ if __name__ == "__main__":
     parser.add_argument("--no-eval", action="store_true", help="skip the eval tables")
     parser.add_argument("--ablation", action="store_true", help="eval each stage of the engine")
     parser.add_argument(
-        "--sets", default="dev,test,holdout", help="eval sets, comma-separated: dev,test,holdout"
+        "--sets", default="dev,test,holdout,holdout2", help="eval sets, comma-separated"
     )
     args = parser.parse_args()
     sets = [s for s in args.sets.split(",") if s]
