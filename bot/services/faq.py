@@ -51,7 +51,6 @@ class FaqService:
         self.clock = clock
         self.contacts = contacts
         self._by_id = {e.id: e for e in library.faq}
-        self._small_talk = {t.id for t in library.outside if t.chat}
 
     def entry(self, faq_id: str) -> FaqEntry | None:
         return self._by_id.get(faq_id)
@@ -83,6 +82,7 @@ class FaqService:
             Outcome.ANSWERED if entry else Outcome.HANDED_OVER,
             now,
             now.astimezone(self.clock.tz).date(),
+            via="chat" if verdict.outside is not None and verdict.outside.chat else "ask",
         )
         others = [e for e in (self.entry(h.faq_id) for h in related) if e is not None]
         return FaqReply(consultation_id, entry, others[:3], verdict.outside)
@@ -124,8 +124,6 @@ class FaqService:
         since = self.clock.now() - timedelta(days=days)
         groups: dict[str, list[Consultation]] = {}
         for c in await self.store.open_questions(since, limit):
-            if c.matched_id in self._small_talk:  # greetings and thanks need no reply
-                continue
             groups.setdefault(_key(c.question), []).append(c)
         out = [
             OpenQuestion(

@@ -42,7 +42,8 @@ class ConsultStore:
         today: date,
         via: str = "ask",
     ) -> int:
-        """Log one question; `via` is "ask" (typed) or "related" (a related-question tap)."""
+        """Log one question; `via` is "ask" (typed), "related" (a related-question tap) or
+        "chat" (small talk: logged, but neither a consultation nor an open question)."""
         return await self.db.insert(
             "INSERT INTO consultations(person_id, telegram_id, chat_id, question, matched_id,"
             " score, outcome, asked_at, asked_day, via) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -79,7 +80,7 @@ class ConsultStore:
         """Handed-over or unhelpful questions not yet answered by staff, newest first."""
         rows = await self.db.fetchall(
             "SELECT * FROM consultations WHERE staff_at IS NULL AND asked_at >= ?"
-            " AND (outcome = 'handed_over' OR feedback = 'unhelpful')"
+            " AND via <> 'chat' AND (outcome = 'handed_over' OR feedback = 'unhelpful')"
             " ORDER BY asked_at DESC, id DESC LIMIT ?",
             (utc_text(since), limit),
         )

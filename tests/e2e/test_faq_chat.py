@@ -113,3 +113,6 @@ async def test_small_talk_and_matters_the_library_does_not_answer(
     ]
     listing = await h.say(WANG, "/unanswered")  # greetings need no reply from staff
     assert "娃刚生下来户口咋上（1 次）" in listing and "你好" not in listing
+    # small talk is logged, but it is not a legal consultation (the reports count via 'ask')
+    vias = await h.services.faq.store.db.fetchall("SELECT via FROM consultations ORDER BY id")
+    assert [v[0] for v in vias] == ["chat", "ask"]
