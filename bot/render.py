@@ -294,14 +294,19 @@ def faq_answer(entry: FaqEntry, consultation_id: int, related: list[FaqEntry]) -
 
 
 def faq_handover(
-    contacts: tuple[str, ...], guesses: list[FaqEntry], outside: OutsideTopic | None = None
+    contacts: tuple[str, ...],
+    guesses: list[FaqEntry],
+    outside: OutsideTopic | None = None,
+    in_group: bool = False,
 ) -> OutMessage:
     """Below the threshold, or a matter the FAQ does not answer: say so, give the contacts
     (naming the matter and the office that handles it, when known), offer the closest
     questions.
-    Small talk gets a greeting and an example instead."""
+    Small talk gets a word on what the bot is for and an example instead."""
     if outside is not None and outside.chat:
-        return OutMessage(escape(texts.FAQ_SMALL_TALK), ())
+        return OutMessage(
+            escape(texts.FAQ_SMALL_TALK_GROUP if in_group else texts.FAQ_SMALL_TALK), ()
+        )
     if outside is not None and outside.where:
         lines = [
             escape(texts.FAQ_OUTSIDE.format(topic=outside.topic)),

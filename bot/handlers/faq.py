@@ -23,7 +23,9 @@ async def _reply(message: Message, context: Ctx, reply: FaqReply) -> None:
     part = (
         render.faq_answer(reply.entry, reply.consultation_id, reply.related)
         if reply.entry
-        else render.faq_handover(faq.contacts, reply.related, reply.outside)
+        else render.faq_handover(
+            faq.contacts, reply.related, reply.outside, in_group=message.chat.type != "private"
+        )
     )
     await message.reply_text(
         part.text, parse_mode=ParseMode.HTML, reply_markup=markup(part.buttons)

@@ -91,6 +91,8 @@ async def test_questions_in_groups(harness: Harness, tmp_path: Path) -> None:
     assert entry.answer[:20] in mention
     assert len(h.api.messages_to(GROUP)) == before + 1
     assert len(await _consultations(h)) == 2
+    thanks = await h.say(QIAN, "@legal_study_bot 谢谢", chat_id=GROUP)
+    assert "@我" in thanks and "/ask" in thanks
 
 
 @pytest.mark.parametrize("harness", [REAL], indirect=True)

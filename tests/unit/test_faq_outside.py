@@ -14,7 +14,8 @@ from bot import render
 from bot.content.loader import load_library
 from bot.domain.content import FaqEntry, OutsideTopic
 from bot.domain.errors import ContentError
-from bot.services.faq_match import FaqMatcher
+from bot.services.faq_engine.results import CHATTING
+from bot.services.faq_match import FaqHit, FaqMatcher
 from tests.harness import FIXTURE_CONTENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,10 +142,58 @@ def test_shipped_outside_matters_do_not_shadow_the_library() -> None:
     if not lib.outside:
         pytest.skip("no outside matters shipped")
     m = FaqMatcher.build(lib.faq, lib.synonyms, outside=lib.outside)
-    shadowed = [e.id for e in lib.faq if m.consult(e.question).outside is not None]
-    assert shadowed == []
+    wrong = [e.id for e in lib.faq if (m.consult(e.question).hit or FaqHit("-", 0)).faq_id != e.id]
+    assert wrong == []
     caught = sum(m.consult(p).outside is not None for t in lib.outside for p in t.phrasings)
     assert caught >= 0.9 * sum(len(t.phrasings) for t in lib.outside)
+
+
+@pytest.fixture(scope="module")
+def shipped() -> FaqMatcher:
+    lib = load_library(ROOT / "content")
+    return FaqMatcher.build(lib.faq, lib.synonyms, outside=lib.outside)
+
+
+@pytest.mark.parametrize("query", ["谢谢", "在吗", "好的", "谢谢！", "好的，谢谢", "嗯嗯", "咋办"])
+def test_bare_small_talk_is_chat(shipped: FaqMatcher, query: str) -> None:
+    verdict = shipped.consult(query)
+    assert verdict.hit is None and verdict.outside is not None and verdict.outside.chat
+    assert verdict.related == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["我今天心情不好，老公又打我了", "一个人在家闷得慌，儿女都不管我", "你好，邻居占了俺家地基"],
+)
+def test_a_legal_question_is_never_small_talk(shipped: FaqMatcher, query: str) -> None:
+    verdict = shipped.consult(query)
+    assert verdict.outside is None or not verdict.outside.chat
+    assert verdict.hit is not None or verdict.related  # answered, or guesses offered
+
+
+def test_search_fills_its_limit_when_matters_crowd_the_top(shipped: FaqMatcher) -> None:
+    for query in ("你好呀", "户口本丢了", "今天天气咋样", "驾照扣分", "老板不给工钱"):
+        depth = shipped.tuning.rerank_depth
+        entries = [d for d, _ in shipped.evidence(query, depth) if not shipped.is_outside(d)]
+        assert len(shipped.search(query, 3)) == min(3, len(entries)), query
+
+
+def test_most_held_out_phrasings_of_outside_matters_are_handed_over() -> None:
+    """Each quarter of the matters' phrasings, asked of an engine built without it."""
+    from bot.services.faq_engine.fitting import FOLDS, held_out, held_out_outside
+
+    lib = load_library(ROOT / "content")
+    handed = asked_n = shadowed = entries_n = 0
+    for fold in range(FOLDS):
+        entries, asked = held_out(lib.faq, fold)
+        outside, out_asked = held_out_outside(lib.outside, fold)
+        m = FaqMatcher.build(entries, lib.synonyms, outside=outside)
+        handed += sum(m.consult(q).hit is None for q in out_asked)
+        asked_n += len(out_asked)
+        shadowed += sum(m.consult(q).outside not in (None, CHATTING) for q, _ in asked[::4])
+        entries_n += len(asked[::4])
+    assert handed >= 0.7 * asked_n
+    assert shadowed <= 0.01 * entries_n
 
 
 def test_query_likelihood_prefers_the_entry_that_says_the_words() -> None:
@@ -168,7 +217,16 @@ def test_fitting_on_a_small_library_with_labelled_queries() -> None:
     lib = Library((), (), (), (dog, WAGES), (("犬只", "狗", "狗子"),), (HUKOU, CHAT))
     queries = [("狗子把俺咬了", "faq-dog"), ("工钱要不回来", "faq-wages"), ("明天赶集不", None)]
     ranking = fit_ranking(lib, Tuning(), queries)
-    confidence = fit_confidence(lib, Tuning(), queries)
+    fitted = dataclasses.replace(Tuning(), ranking=ranking)
+    confidence = fit_confidence(lib, fitted, queries)
     assert len(ranking) == len(Tuning().ranking)
     assert len(confidence) == len(Tuning().confidence)
-    assert all(isinstance(w, float) for w in (*ranking, *confidence))
+    fitted = dataclasses.replace(fitted, confidence=confidence)
+    m = FaqMatcher.build(lib.faq, lib.synonyms, fitted, lib.outside)
+    for query, expected in queries:
+        if expected is not None:
+            assert m.search(query, 1)[0].faq_id == expected
+    # the confidence ranks a labelled in-scope query above the out-of-scope one
+    assert m.search("狗子把俺咬了", 1)[0].score > max(
+        [h.score for h in m.search("明天赶集不", 1)], default=0.0
+    )

@@ -2,8 +2,9 @@
 orders the candidates, and how sure it is that the query is one the library answers.
 
 Both are linear in a few features; the weights (`Tuning.ranking`, `Tuning.confidence`) are
-fitted by `bot.services.faq_engine.fitting` on phrasings held out of the library, on
-out-of-scope questions written for the purpose and on the DEV query set."""
+fitted by `bot.services.faq_engine.fitting` on phrasings held out of the library and of the
+matters it does not answer (content/faq/outside*.yaml), and on out-of-scope questions
+written for the purpose."""
 
 from __future__ import annotations
 

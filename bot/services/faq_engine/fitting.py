@@ -174,9 +174,10 @@ def fit_ranking(
     """Ranking weights from held-out phrasings, and labelled `queries` (each counting
     `weight` times): the right entry against every other of the top candidates."""
     diffs: list[list[float]] = []
+    matter = {p: t.id for t in library.outside for p in t.phrasings}
     for fold in range(FOLDS):
-        m, asked, _ = _matcher(library, tuning, fold)
-        for query, expected in asked:
+        m, asked, out_asked = _matcher(library, tuning, fold)
+        for query, expected in [*asked, *((q, matter[q]) for q in out_asked)]:
             diffs += _pairs(m, query, expected)
     weights = [1.0] * len(diffs)
     m, _, _ = _matcher(library, tuning, None)
@@ -227,8 +228,8 @@ def fit_confidence(
         add(m, q, 0.0 if wanted is None else 1.0, weight)
     xs = [x for x, _, _ in rows]
     ys = [y for _, y, _ in rows]
-    pos = sum(w for _, y, w in rows if y)
-    neg = sum(w for _, y, w in rows if not y)
+    pos = sum(w for _, y, w in rows if y) or 1.0
+    neg = sum(w for _, y, w in rows if not y) or 1.0
     weights = [w / pos if y else w / neg for _, y, w in rows]
     w = logistic(xs, ys, weights, l2=1e-3)
     return tuple(round(v, 3) for v in w)

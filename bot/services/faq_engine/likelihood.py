@@ -44,6 +44,8 @@ class QueryLikelihood:
         logs = [0.0] * len(docs)
         for term, weight in terms:
             counts, p = self._count(term)
+            if not counts:  # not in these fields at all (e.g. whole keywords): no evidence
+                continue
             prior = mu * p
             for i, d in enumerate(docs):
                 logs[i] += weight * math.log((counts.get(d, 0) + prior) / (self._lengths[d] + mu))

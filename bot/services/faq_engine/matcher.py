@@ -38,7 +38,7 @@ from bot.services.faq_engine.confidence import (
 )
 from bot.services.faq_engine.index import Field, Index, top
 from bot.services.faq_engine.likelihood import QueryLikelihood
-from bot.services.faq_engine.results import FaqHit, Verdict, as_entry, phrasings
+from bot.services.faq_engine.results import CHATTING, FaqHit, Verdict, as_entry, phrasings
 from bot.services.faq_engine.synonyms import PhraseFinder, SynonymTable
 from bot.services.faq_engine.text import SMALL_TALK, bigrams, normalize, quiet_jieba
 from bot.services.faq_engine.tuning import Tuning
@@ -105,7 +105,9 @@ class FaqMatcher:
         outside: Sequence[OutsideTopic] = (),
     ) -> FaqMatcher:
         """Index `entries` with the library's synonym groups (first word = the legal term),
-        and the `outside` matters: a query closest to one of those is handed over.
+        and the `outside` matters: a query closest to one of those is handed over. The
+        shipped weights were fitted with the library's matters indexed: pass them (without,
+        questions the library does not answer are answered more often).
 
         Deterministic: the same input gives the same index and the same answers. The cyclic
         garbage collector is paused meanwhile — the index is millions of small objects and no
@@ -175,7 +177,9 @@ class FaqMatcher:
 
     def evidence(self, query: str, depth: int) -> list[tuple[int, Evidence]]:
         """The best `depth` candidates by BM25 (doc, evidence), in BM25 order."""
-        q = self._an.query(query)
+        return self._evidence(self._an.query(query), query, depth)
+
+    def _evidence(self, q: Query, query: str, depth: int) -> list[tuple[int, Evidence]]:
         if not q.terms or depth <= 0:
             return []
         found, ideal, unseen = self._retrieve(q, depth)
@@ -214,8 +218,15 @@ class FaqMatcher:
 
     def judged(self, query: str, limit: int) -> list[tuple[int, Evidence, tuple[float, ...]]]:
         """(doc, evidence, confidence features) of the best `limit` candidates, best first."""
+        return self._judged(self._an.query(query), query, limit)
+
+    def _judged(
+        self, q: Query, query: str, limit: int
+    ) -> list[tuple[int, Evidence, tuple[float, ...]]]:
         t = self.tuning
-        cands = self.evidence(query, max(limit, t.rerank_depth if t.use_rerank else limit))
+        cands = self._evidence(q, query, max(limit, t.rerank_depth if t.use_rerank else limit))
+        if any(term[0] in "#=" for term, _, _ in q.terms):  # not chatting: no small talk
+            cands = [(d, ev) for d, ev in cands if not self._is_chat(d)]
         scored = sorted(
             ((rank(ev, t), d, ev) for d, ev in cands), key=lambda rde: (-rde[0], rde[1])
         )
@@ -236,31 +247,49 @@ class FaqMatcher:
         """Whether the doc is a matter the FAQ does not answer."""
         return doc >= self._answerable
 
+    def _is_chat(self, doc: int) -> bool:
+        return doc >= self._answerable and self._outside[doc - self._answerable].chat
+
+    def _ranked(self, q: Query, query: str, limit: int) -> list[tuple[int, Evidence, float]]:
+        t = self.tuning
+        return [(d, ev, confidence(x, t)) for d, ev, x in self._judged(q, query, limit)]
+
     def search(self, query: str, limit: int = 3) -> list[FaqHit]:
         """The best entries for `query`, best first, each with its confidence in [0, 1]."""
-        ranked = self.ranked(query, limit + min(limit, len(self._outside)))
+        depth = max(limit, self.tuning.rerank_depth) if self._outside else limit
+        ranked = self.ranked(query, depth)
         hits = [FaqHit(self._ids[d], round(c, 6)) for d, _, c in ranked if not self.is_outside(d)]
         return hits[: max(limit, 0)]
 
     def consult(self, query: str) -> Verdict:
         """Answer, or hand over: below the threshold, or when the query is closest to a matter
         the FAQ does not answer. Related hits are the other good candidates when answering,
-        the best guesses when handing over; hits below `related_floor` are dropped."""
-        ranked = self.ranked(query, 4 + min(4, len(self._outside)))
-        topic = self._verbatim.get(normalize(query))
+        the best guesses when handing over; hits below `related_floor` are dropped.
+
+        Small talk: a query said word for word in a small-talk matter, or one of nothing but
+        fillers (“谢谢”, “在吗”, “好的”). A small-talk matter is otherwise taken only for a
+        query without any synonym-table word or keyword: “老公又打我了” is never chat."""
+        norm = normalize(query)
+        topic = self._verbatim.get(norm)
+        if topic is not None and topic.chat:
+            return Verdict(None, [], topic)
+        q = self._an.query(query)
+        if not q.terms:
+            return Verdict(None, [], topic or (CHATTING if norm else None))
+        t = self.tuning
+        ranked = self._ranked(q, query, max(4, t.rerank_depth) if self._outside else 4)
         if topic is None and ranked and self.is_outside(ranked[0][0]):
-            topic = self._outside[ranked[0][0] - self._answerable]
-        floor = self.tuning.related_floor
+            ev = ranked[0][1]  # named only when its phrasings come close enough to the query
+            if ev.fields[0] >= t.outside_floor or ev.similarity >= t.outside_similar:
+                topic = self._outside[ranked[0][0] - self._answerable]
         hits = [
             FaqHit(self._ids[d], round(c, 6))
             for d, _, c in ranked
-            if not self.is_outside(d) and c >= floor
+            if not self.is_outside(d) and c >= t.related_floor
         ][:4]
-        if topic is not None:  # guesses, unless the question was small talk
-            return Verdict(None, [] if topic.chat else hits[:3], topic)
-        if hits and hits[0].score >= self.threshold:
+        if topic is None and hits and hits[0].score >= self.threshold:
             return Verdict(hits[0], hits[1:4], None)
-        return Verdict(None, hits[:3], None)
+        return Verdict(None, [] if topic is not None and topic.chat else hits[:3], topic)
 
     def answer(self, query: str) -> tuple[FaqHit | None, list[FaqHit]]:
         """(the top hit if confident, else None; up to 3 related hits): `consult` in short."""

@@ -26,6 +26,10 @@ class Verdict:
     outside: OutsideTopic | None
 
 
+# A query of nothing but fillers (“谢谢”, “在吗”, “好的”): chatting, not asking.
+CHATTING = OutsideTopic("small-talk", "闲聊", (), chat=True)
+
+
 def as_entry(topic: OutsideTopic) -> FaqEntry:
     """A matter the FAQ does not answer, indexed by its phrasings only."""
     return FaqEntry(topic.id, topic.topic, topic.phrasings, "", (), (), "")
