@@ -36,29 +36,28 @@ class Analyzer:
     def phrase_terms(self, text: str) -> list[str]:
         """Terms of a phrasing, tag or keyword: concepts (longest matches), bigrams and
         characters of each stretch between punctuation."""
-        out: list[str] = []
-        for norm in pieces(text):
-            grams = bigrams(norm)
-            if self.synonyms is not None:
-                out += [f"#{gid}" for _, _, gid in self.synonyms.spans(norm, grams=grams)]
-            if self.tuning.use_ngrams:
-                out += grams
-                out += norm
-        return out
+        return self._terms((text,), distinct_chars=False)
 
     def entry_terms(self, texts: Sequence[str]) -> list[str]:
         """Terms of all an entry's phrasings: the concepts and bigrams of each, and each
         character once (how often its phrasings repeat a character says nothing more)."""
+        return self._terms(texts, distinct_chars=True)
+
+    def _terms(self, texts: Sequence[str], distinct_chars: bool) -> list[str]:
         out: list[str] = []
         chars: set[str] = set()
+        ngrams = self.tuning.use_ngrams
         for text in texts:
             for norm in pieces(text):
                 grams = bigrams(norm)
                 if self.synonyms is not None:
                     out += [f"#{gid}" for _, _, gid in self.synonyms.spans(norm, grams=grams)]
-                if self.tuning.use_ngrams:
+                if ngrams:
                     out += grams
-                    chars.update(norm)
+                    if distinct_chars:
+                        chars.update(norm)
+                    else:
+                        out += norm
         out += sorted(chars)
         return out
 
