@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, tzinfo
 from html import escape
 
 from bot import texts
+from bot.domain.consult import OpenQuestion
 from bot.domain.content import FaqEntry, OutsideTopic, QuestionType, QuizQuestion, StudyItem
 from bot.domain.messages import Button, Keyboard, OutMessage, OutPoll, Payload
 from bot.domain.training import Mode, TrainingSession
@@ -320,6 +321,25 @@ def faq_handover(
     if guesses:
         lines += ["", escape(texts.FAQ_GUESSES)]
     return OutMessage("\n".join(lines), tuple(_related_rows(guesses)))
+
+
+def faq_open_questions(questions: list[OpenQuestion], limit: int = 40) -> str:
+    """/unanswered: the most asked open questions first, whole lines within one message."""
+    if not questions:
+        return texts.FAQ_OPEN_NONE
+    text = texts.FAQ_OPEN_HEADER
+    for n, q in enumerate(questions[:limit], start=1):
+        line = texts.FAQ_OPEN_LINE.format(
+            n=n,
+            text=q.text[:80],
+            count=len(q.ids),
+            unhelpful=texts.FAQ_OPEN_UNHELPFUL if q.unhelpful else "",
+            ids="、".join(f"#{i}" for i in q.ids[:8]),
+        )
+        if len(text) + 1 + len(line) > MESSAGE_LIMIT:
+            break
+        text += "\n" + line
+    return text
 
 
 def report_summary(report: Report, idle: list[str], idle_days: int) -> str:

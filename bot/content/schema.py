@@ -6,7 +6,14 @@ import re
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from bot.content.articles import parse_articles, parse_citation
 from bot.domain.people import Role, parse_role
@@ -29,6 +36,14 @@ def _roles(values: list[str]) -> list[Role]:
     return roles
 
 
+def _known_roles(v: list[str]) -> list[str]:
+    _roles(v)
+    return v
+
+
+Audience = Annotated[list[str], AfterValidator(_known_roles)]  # role names, each known
+
+
 class _Item(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -49,7 +64,7 @@ class StudyModel(_Item):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
     ]
     case: Annotated[str, StringConstraints(strip_whitespace=True, max_length=400)] | None = None
-    audience: list[str] = Field(min_length=1)
+    audience: Audience = Field(min_length=1)
     tags: list[Tag] = Field(min_length=1)
     date: str | None = None
 
@@ -57,12 +72,6 @@ class StudyModel(_Item):
     @classmethod
     def _article(cls, v: str) -> str:
         parse_articles(v)
-        return v
-
-    @field_validator("audience")
-    @classmethod
-    def _audience(cls, v: list[str]) -> list[str]:
-        _roles(v)
         return v
 
     @field_validator("date")
@@ -96,7 +105,7 @@ class QuizModel(_Item):
     reference: Text | None = None
     tags: list[Tag] = Field(min_length=1)
     difficulty: int = Field(ge=1, le=3)
-    audience: list[str] | None = None
+    audience: Audience | None = None
 
     @field_validator("type")
     @classmethod
@@ -117,13 +126,6 @@ class QuizModel(_Item):
     def _reference(cls, v: str | None) -> str | None:
         if v is not None:
             parse_citation(v)
-        return v
-
-    @field_validator("audience")
-    @classmethod
-    def _audience(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None:
-            _roles(v)
         return v
 
 
@@ -167,7 +169,7 @@ class ExamModel(_Item):
     laws: list[Text] = []
     time_limit_minutes: int = Field(ge=1, le=600)
     pass_score: int = Field(default=60, ge=1, le=100)
-    audience: list[str] | None = None
+    audience: Audience | None = None
     units: list[Text] = []
     opens: str | None = None
     closes: str | None = None
@@ -190,13 +192,6 @@ class ExamModel(_Item):
     def _when(cls, v: str | None) -> str | None:
         if v is not None:
             parse_local(v)
-        return v
-
-    @field_validator("audience")
-    @classmethod
-    def _audience(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None:
-            _roles(v)
         return v
 
 

@@ -8,7 +8,7 @@ from telegram import Update
 from bot import render, texts
 from bot.domain.people import Person
 from bot.domain.training import ATTENDANCE_WORDS, Attendance
-from bot.handlers.common import buttons, current_person
+from bot.handlers.common import bound_person, buttons, current_person
 from bot.handlers.context import Ctx
 from bot.handlers.menu import CommandRegistry
 from bot.services.training import CheckIn, CheckInOutcome
@@ -45,9 +45,8 @@ async def checkin_command(update: Update, context: Ctx) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    person = await current_person(update, context)
+    person = await bound_person(update, context)
     if person is None:
-        await message.reply_text(texts.NOT_BOUND)
         return
     if not context.args:
         await message.reply_text(texts.CHECKIN_USAGE)

@@ -21,6 +21,15 @@ async def current_person(update: Update, context: Ctx) -> Person | None:
     return None if user is None else await context.services.access.person(user.id)
 
 
+async def bound_person(update: Update, context: Ctx) -> Person | None:
+    """The person writing; when they are not on the roster yet, None after telling them how
+    to bind (there is nobody to tell without a message)."""
+    person = await current_person(update, context)
+    if person is None and update.effective_message is not None:
+        await update.effective_message.reply_text(texts.NOT_BOUND)
+    return person
+
+
 async def reply_payload(update: Update, payload: Payload) -> None:
     """Send a rendered payload (messages only) as the reply to this update."""
     message = update.effective_message

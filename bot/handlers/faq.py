@@ -98,21 +98,7 @@ async def unanswered(update: Update, context: Ctx) -> None:
     if message is None:
         return
     questions = await context.services.faq.open_questions()
-    if not questions:
-        await message.reply_text(texts.FAQ_OPEN_NONE)
-        return
-    lines = [texts.FAQ_OPEN_HEADER]
-    for n, q in enumerate(questions[:40], start=1):
-        lines.append(
-            texts.FAQ_OPEN_LINE.format(
-                n=n,
-                text=q.text[:80],
-                count=len(q.ids),
-                unhelpful=texts.FAQ_OPEN_UNHELPFUL if q.unhelpful else "",
-                ids="、".join(f"#{i}" for i in q.ids[:8]),
-            )
-        )
-    await message.reply_text("\n".join(lines)[:4000])
+    await message.reply_text(render.faq_open_questions(questions))
 
 
 async def answer_command(update: Update, context: Ctx) -> None:

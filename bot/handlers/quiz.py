@@ -11,7 +11,7 @@ from telegram.ext import PollAnswerHandler
 
 from bot import texts
 from bot.domain.quiz import AnswerStatus, Ask
-from bot.handlers.common import current_person
+from bot.handlers.common import bound_person, current_person
 from bot.handlers.context import Ctx
 from bot.handlers.menu import CommandRegistry
 from bot.services.exams import StartStatus
@@ -29,11 +29,8 @@ REFUSALS = {
 
 async def quiz_command(update: Update, context: Ctx) -> None:
     message = update.effective_message
-    person = await current_person(update, context)
-    if message is None:
-        return
-    if person is None or person.telegram_id is None:
-        await message.reply_text(texts.NOT_BOUND)
+    person = await bound_person(update, context)
+    if message is None or person is None or person.telegram_id is None:
         return
     item = await context.services.study.latest_item(person)
     if not await context.services.quiz.start_daily(person, person.telegram_id, item):
@@ -60,11 +57,8 @@ async def quiz_button(update: Update, context: Ctx) -> None:
 
 async def review_command(update: Update, context: Ctx) -> None:
     message = update.effective_message
-    person = await current_person(update, context)
-    if message is None:
-        return
-    if person is None or person.telegram_id is None:
-        await message.reply_text(texts.NOT_BOUND)
+    person = await bound_person(update, context)
+    if message is None or person is None or person.telegram_id is None:
         return
     if not await context.services.quiz.start_review(person, person.telegram_id):
         await message.reply_text(texts.REVIEW_NONE)
@@ -166,11 +160,8 @@ async def groupquiz(update: Update, context: Ctx) -> None:
 
 async def exam_command(update: Update, context: Ctx) -> None:
     message = update.effective_message
-    person = await current_person(update, context)
-    if message is None:
-        return
-    if person is None:
-        await message.reply_text(texts.NOT_BOUND)
+    person = await bound_person(update, context)
+    if message is None or person is None:
         return
     exams = await context.services.exams.available(person)
     if not exams:

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 
 from bot import texts
 from bot.domain.people import Track
-from bot.handlers.common import current_person, reply_payload
+from bot.handlers.common import bound_person, current_person, reply_payload
 from bot.handlers.context import Ctx
 from bot.handlers.menu import CommandRegistry
 from bot.services.study import TapStatus
@@ -49,11 +49,8 @@ async def studied_tap(update: Update, context: Ctx) -> None:
 
 async def today(update: Update, context: Ctx) -> None:
     message = update.effective_message
-    if message is None:
-        return
-    person = await current_person(update, context)
-    if person is None:
-        await message.reply_text(texts.NOT_BOUND)
+    person = await bound_person(update, context)
+    if message is None or person is None:
         return
     study = context.services.study
     latest = await study.latest_for(person)
@@ -75,11 +72,8 @@ async def today_button(update: Update, context: Ctx) -> None:
 
 async def me(update: Update, context: Ctx) -> None:
     message = update.effective_message
-    if message is None:
-        return
-    person = await current_person(update, context)
-    if person is None:
-        await message.reply_text(texts.NOT_BOUND)
+    person = await bound_person(update, context)
+    if message is None or person is None:
         return
     record = await context.services.study.my_record(person)
     quiz_stats, reviews = await context.services.quiz.stats(person)

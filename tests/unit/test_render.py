@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from bot import render, texts
 from bot.content.loader import load_library
 from bot.render import MESSAGE_LIMIT, callback, study_message
 from tests.fakebot import _html_problem, visible_length
@@ -49,3 +50,20 @@ def test_callback_data_limit() -> None:
     assert callback("st", 123) == "st:123"
     with pytest.raises(ValueError):
         callback("x" * 70)
+
+
+def test_open_questions_fit_one_message_in_whole_lines() -> None:
+    from datetime import UTC, datetime
+
+    from bot.domain.consult import OpenQuestion
+
+    when = datetime(2026, 11, 28, tzinfo=UTC)
+    many = [
+        OpenQuestion(f"第{n}个问题" + "很长" * 60, tuple(range(n, n + 30)), when, n % 2 == 0)
+        for n in range(40)
+    ]
+    text = render.faq_open_questions(many)
+    lines = text.split("\n")
+    assert len(text) <= render.MESSAGE_LIMIT and 1 < len(lines) < 41
+    assert all(line.startswith(f"{n}. ") for n, line in enumerate(lines[1:], start=1))
+    assert render.faq_open_questions([]) == texts.FAQ_OPEN_NONE

@@ -241,7 +241,7 @@ class FaqMatcher:
 
     def ranked(self, query: str, limit: int) -> list[tuple[int, Evidence, float]]:
         """(doc, evidence, confidence) of the best `limit` candidates, best first."""
-        return [(d, ev, confidence(x, self.tuning)) for d, ev, x in self.judged(query, limit)]
+        return self._ranked(self._an.query(query), query, limit)
 
     def is_outside(self, doc: int) -> bool:
         """Whether the doc is a matter the FAQ does not answer."""
